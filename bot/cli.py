@@ -1,0 +1,195 @@
+"""The ``bildungslotse`` command: database set-up, catalogue import and search, engine training."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from core.config import ROOT
+
+ENGINE_PYTHON_DIR = ROOT / ".venv-engine" / "bin"
+TRAINING_INPUTS = ("config.yml", "domain", "nlu", "dialogue")
+SAMPLE_CATALOGUE = ROOT / "catalogue" / "sample" / "offers.json"
+
+
+def _alembic_upgrade(url: str | None = None) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    if url:
+        cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(cfg, "head")
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    _alembic_upgrade(args.database_url)
+    print("Datenbank ist auf dem neuesten Stand.")
+    return 0
+
+
+def setup_database(url: str | None = None, *, sample: bool = True, progress: bool = False) -> dict[str, int]:
+    """Migrate, load reference data and (once) the sample catalogue. Safe to run on every start."""
+    from catalogue.importer import import_file
+    from catalogue.reference import load_reference_data
+    from core.db import session_scope
+
+    _alembic_upgrade(url)
+    with session_scope(url) as session:
+        counts = load_reference_data(session=session)
+    if sample and SAMPLE_CATALOGUE.exists():
+        with session_scope(url) as session:
+            report = import_file(session=session, path=SAMPLE_CATALOGUE, progress=progress)
+            counts["offers_created"] = report.created
+            counts["offers_updated"] = report.updated
+    return counts
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    counts = setup_database(args.database_url, sample=not args.no_sample, progress=True)
+    print("Datenbank bereit: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from catalogue.importer import import_file
+    from core.db import session_scope
+
+    path = Path(args.file)
+    if not path.exists():
+        print(f"Datei nicht gefunden: {path}", file=sys.stderr)
+        return 2
+    with session_scope(args.database_url) as session:
+        try:
+            report = import_file(session=session, path=path, source=args.source, strict=args.strict, progress=True)
+        except ValueError as exc:  # unreadable JSON/CSV as a whole
+            print(f"Datei nicht lesbar: {exc}", file=sys.stderr)
+            return 2
+    for row in report.rejected:
+        print(f"Zeile {row.line}: {row.source_id or '-'}: {row.reason}", file=sys.stderr)
+    state = "angewendet" if report.applied else "NICHT angewendet (--strict, fehlerhafte Zeilen)"
+    print(
+        f"Import {state}: neu {report.created}, geändert {report.updated}, "
+        f"unverändert {report.unchanged}, abgelehnt {len(report.rejected)}"
+    )
+    return 1 if report.rejected and (args.strict or not (report.created or report.updated or report.unchanged)) else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from catalogue.places import NotFoundError
+    from catalogue.service import SearchQuery, search
+    from core.db import session_scope
+
+    with session_scope(args.database_url) as session:
+        try:
+            result = search(
+                session=session,
+                query=SearchQuery(q=args.query, municipality=args.near, radius_km=args.radius,
+                                  category=args.category, limit=args.limit),
+            )  # fmt: skip
+        except NotFoundError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        print(f"{result.total} Treffer" + (f" nahe {result.place.municipality.name}" if result.place else ""))
+        for hit in result.hits:
+            o = hit.offer
+            where = "online" if o.online else f"{o.municipality.name if o.municipality else '?'}"
+            dist = f" {hit.distance_km:.1f} km" if hit.distance_km is not None else ""
+            cost = "kostenlos" if o.cost_eur == 0 else (f"{o.cost_eur:.0f} €" if o.cost_eur is not None else "")
+            print(f"{hit.score:5.2f}  [{o.category}] {o.title} – {o.provider.name}, {where}{dist}, {cost}")
+    return 0
+
+
+# --- engine --------------------------------------------------------------------------------------
+
+
+def training_hash() -> str:
+    """Content hash of everything training reads; the model file is named after it."""
+    digest = hashlib.sha256()
+    files: list[Path] = []
+    for name in TRAINING_INPUTS:
+        path = ROOT / name
+        files.extend(sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path])
+    files.append(ROOT / "requirements" / "engine.lock")
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def model_path() -> Path:
+    return ROOT / "models" / f"bildungslotse-{training_hash()}.tar.gz"
+
+
+def train_engine(*, force: bool = False) -> Path:
+    from bot.nlu_data import write_generated
+
+    write_generated()
+    target = model_path()
+    if target.exists() and not force:
+        logging.getLogger("bildungslotse").info("model up to date: %s", target.name)
+        return target
+    cmd = [
+        str(ENGINE_PYTHON_DIR / "rasa"), "train", "--config", "config.yml", "--domain", "domain",
+        "--data", "nlu", "dialogue", "--out", "models", "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+    ]  # fmt: skip
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2", "PYTHONWARNINGS": "ignore"}
+    subprocess.run(cmd, cwd=ROOT, check=True, env=env)
+    return target
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    path = train_engine(force=args.force)
+    print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bildungslotse", description="Bildungslotse – Verwaltung und Werkzeuge.")
+    parser.add_argument("--database-url", help="SQLAlchemy-URL (Standard: BILDUNGSLOTSE_DATABASE_URL)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    db = sub.add_parser("db", help="Datenbank").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="Migrationen anwenden").set_defaults(func=cmd_db_upgrade)
+
+    setup = sub.add_parser("setup", help="Migrationen, Referenzdaten und Beispielkatalog laden")
+    setup.add_argument("--no-sample", action="store_true", help="Beispielkatalog nicht laden")
+    setup.set_defaults(func=cmd_setup)
+
+    cat = sub.add_parser("catalogue", help="Angebotskatalog").add_subparsers(dest="catalogue_command", required=True)
+    imp = cat.add_parser("import", help="Angebote aus CSV, JSON oder schema.org-JSON-LD importieren")
+    imp.add_argument("file", help="Pfad zur Datei (.csv, .json, .jsonld)")
+    imp.add_argument("--source", help="Quelle (Standard: aus der Datei, sonst 'import')")
+    imp.add_argument("--strict", action="store_true", help="bei einer fehlerhaften Zeile nichts übernehmen")
+    imp.set_defaults(func=cmd_import)
+    srch = cat.add_parser("search", help="im Katalog suchen")
+    srch.add_argument("query", help='Suchtext, z. B. "deutschkurs"')
+    srch.add_argument("--near", help="Gemeinde oder Postleitzahl")
+    srch.add_argument("--radius", type=float, help="Umkreis in km")
+    srch.add_argument("--category", help="Kategorie-Slug")
+    srch.add_argument("--limit", type=int, default=10)
+    srch.set_defaults(func=cmd_search)
+
+    eng = sub.add_parser("engine", help="Rasa-Engine").add_subparsers(dest="engine_command", required=True)
+    train = eng.add_parser("train", help="Modell trainieren, wenn sich Trainingsdaten geändert haben")
+    train.add_argument("--force", action="store_true", help="auch ohne Änderung neu trainieren")
+    train.set_defaults(func=cmd_train)
+    eng.add_parser("model-path", help="Pfad des Modells zu den aktuellen Trainingsdaten").set_defaults(
+        func=lambda a: print(model_path()) or 0
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Citizen conversations: what was said, in order, and relaying it to the engine."""

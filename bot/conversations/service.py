@@ -1,0 +1,140 @@
+"""Storing conversations and relaying a citizen's message to the engine and back."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bot.conversations.models import Conversation, Message, utcnow
+from bot.engine import Engine, EngineUnavailable
+from bot.events import Broker
+
+WELCOME = (
+    "Hallo! Ich bin der Bildungslotse des Landkreises Osnabrück – ein digitaler Assistent. "
+    "Ich finde Kurse und Angebote in Ihrer Nähe: von der Krabbelgruppe über Nachhilfe und "
+    "Deutschkurse bis zur Weiterbildung, erkläre, wer die Kosten übernimmt, und verbinde Sie "
+    "auf Wunsch mit einer Beraterin oder einem Berater Ihres Bildungsbüros.\n"
+    "Datenschutz: Ich speichere nur diesen Chatverlauf, höchstens 30 Tage lang, ohne Namen. "
+    "Mit „Verlauf löschen“ ist er sofort gelöscht."
+)
+WELCOME_BUTTONS = [
+    {"title": "Deutschkurs", "payload": '/search_offers{"topic": "Deutschkurs"}'},
+    {"title": "Angebote für Eltern und Babys", "payload": '/search_offers{"topic": "Eltern-Kind-Gruppe"}'},
+    {"title": "Weiterbildung", "payload": '/search_offers{"topic": "Weiterbildung"}'},
+    {"title": "Nachhilfe", "payload": '/search_offers{"topic": "Nachhilfe"}'},
+]
+ENGINE_DOWN = (
+    "Entschuldigung, ich bin gerade nicht erreichbar. Ihre Nachricht ist gespeichert – "
+    "bitte versuchen Sie es in ein paar Minuten noch einmal."
+)
+_PAYLOAD = re.compile(r"^/[a-z_]{2,40}(\{.{0,400}\})?$", re.DOTALL)
+
+
+class InvalidInput(ValueError):
+    """Bad input from a client; the message is German and shown as the 4xx detail."""
+
+
+def new_conversation_id() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def get(*, session: Session, conversation_id: str) -> Conversation | None:
+    return session.get(Conversation, conversation_id)
+
+
+def create(*, session: Session, channel: str = "web", conversation_id: str | None = None) -> Conversation:
+    conversation = Conversation(id=conversation_id or new_conversation_id(), channel=channel)
+    session.add(conversation)
+    session.flush()
+    return conversation
+
+
+def append(
+    *, session: Session, conversation: Conversation, sender: str, text: str | None, extra: dict[str, Any] | None = None
+) -> Message:
+    """Add a message with the conversation's next sequence number (row-locked on PostgreSQL)."""
+    locked = session.scalars(select(Conversation).where(Conversation.id == conversation.id).with_for_update()).one()
+    message = Message(conversation_id=locked.id, seq=locked.next_seq, sender=sender, text=text, extra=extra or {})
+    locked.next_seq += 1
+    locked.last_activity = utcnow()
+    session.add(message)
+    session.flush()
+    return message
+
+
+def messages_after(*, session: Session, conversation_id: str, after: int = 0) -> list[Message]:
+    return list(
+        session.scalars(
+            select(Message).where(Message.conversation_id == conversation_id, Message.seq > after).order_by(Message.seq)
+        )
+    )
+
+
+def delete_conversation(*, session: Session, conversation_id: str) -> bool:
+    """Remove the conversation and all its messages; False if there was none."""
+    found = session.get(Conversation, conversation_id) is not None
+    session.execute(delete(Message).where(Message.conversation_id == conversation_id))
+    session.execute(delete(Conversation).where(Conversation.id == conversation_id))
+    return found
+
+
+def clean_text(text: str, *, max_chars: int) -> str:
+    text = text.replace("\x00", "").strip()
+    if not text:
+        raise InvalidInput("Die Nachricht ist leer.")
+    if len(text) > max_chars:
+        raise InvalidInput(f"Die Nachricht ist zu lang (höchstens {max_chars} Zeichen).")
+    return text
+
+
+def clean_payload(payload: str) -> str:
+    payload = payload.strip()
+    if not _PAYLOAD.match(payload):
+        raise InvalidInput("Unbekannte Schaltfläche.")
+    return payload
+
+
+def to_extra(reply: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+    """One Rasa REST reply -> (text, extra) of our Message; custom payloads carry offers or a handover."""
+    custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+    text = reply.get("text") or custom.get("text")
+    extra: dict[str, Any] = {}
+    buttons = reply.get("buttons") or custom.get("buttons") or []
+    if buttons:
+        extra["buttons"] = [{"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))} for b in buttons]
+    if custom.get("offers"):
+        extra["offers"] = custom["offers"]
+    if custom.get("handover"):
+        extra["handover"] = custom["handover"]
+    if custom.get("action"):
+        extra["action"] = custom["action"]
+    return text, extra
+
+
+async def relay(
+    *, session: Session, engine: Engine, broker: Broker, conversation: Conversation, text: str, display: str | None = None
+) -> list[Message]:
+    """Store the citizen's message, ask the engine, store and publish its replies."""
+    user = append(session=session, conversation=conversation, sender="user", text=display or text)
+    session.commit()
+    broker.publish(conversation.id, {"seq": user.seq})
+    try:
+        replies = await engine.send(conversation.id, text)
+    except EngineUnavailable:
+        replies = []
+        out = [append(session=session, conversation=conversation, sender="system", text=ENGINE_DOWN)]
+    else:
+        out = []
+        for reply in replies:
+            reply_text, extra = to_extra(reply)
+            if reply_text is None and not extra:
+                continue
+            out.append(append(session=session, conversation=conversation, sender="bot", text=reply_text, extra=extra))
+    session.commit()
+    for message in out:
+        broker.publish(conversation.id, {"seq": message.seq})
+    return out

@@ -1,0 +1,74 @@
+"""The FastAPI app: routers gathered in one place, shared services created at start-up."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse
+
+from bot.conversations.views import router as conversations_router
+from bot.engine import Engine, RasaEngine
+from bot.events import Broker
+from bot.ratelimit import RateLimiter
+from bot.tracker import delete_tracker
+from catalogue.views import router as catalogue_router
+from core.config import Settings, get_settings
+
+STATIC = Path(__file__).resolve().parent / "static"
+log = logging.getLogger("bildungslotse")
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_production_safety()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.engine.aclose()
+
+    app = FastAPI(
+        title="Bildungslotse",
+        description="Chat-Assistent des Landkreises Osnabrück für Bildungs- und Familienangebote.",
+        version="1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or RasaEngine(settings.engine_url, settings.engine_timeout_s)
+    app.state.broker = Broker()
+    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    hooks: list[Callable[[str], None]] = [partial(delete_tracker, settings.tracker_store_url)]
+    app.state.on_conversation_deleted = hooks
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.widget_origins,
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Content-Type", "Last-Event-ID"],
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # German reasons for the widget; the field errors stay for developers.
+        errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors()]
+        return JSONResponse({"detail": "Die Anfrage ist ungültig.", "errors": errors}, status_code=422)
+
+    app.include_router(conversations_router)
+    app.include_router(catalogue_router)
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(STATIC / "index.html")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, object]:
+        return {"gateway": True, "engine": await app.state.engine.ready()}
+
+    return app

@@ -1,0 +1,224 @@
+"""Tables of the catalogue. Lists that are filtered on (target groups, languages, funding) live in
+``offer_tags`` and the search index in ``offer_terms`` so that both SQLite and PostgreSQL can use
+plain B-tree indexes for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base
+
+CATEGORIES = (
+    "familienbildung",
+    "fruehe_bildung",
+    "schule",
+    "berufsorientierung",
+    "weiterbildung",
+    "sprache",
+    "grundbildung",
+    "beratung",
+)
+SECTORS = ("gesundheit", "lebensmittel", "logistik", "maschinenbau", "sonstige")
+TARGET_GROUPS = (
+    "eltern",
+    "kinder",
+    "jugendliche",
+    "erwachsene",
+    "senioren",
+    "frauen",
+    "zugewanderte",
+    "arbeitsuchende",
+    "alleinerziehende",
+    "menschen_mit_behinderung",
+)
+FUNDING = (
+    "bildungsgutschein",
+    "aufstiegs_bafoeg",
+    "but",
+    "landkreis_zuschuss",
+    "bamf",
+    "qualifizierungschancengesetz",
+    "bildungsurlaub",
+)
+PROVIDER_TYPES = (
+    "volkshochschule",
+    "familienbildungsstaette",
+    "familienzentrum",
+    "bildungstraeger",
+    "kita",
+    "schule",
+    "kammer",
+    "jobcenter",
+    "beratungsstelle",
+    "verein",
+    "landkreis",
+)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Municipality(Base):
+    __tablename__ = "municipalities"
+
+    ags: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    type: Mapped[str] = mapped_column(String(20))
+    samtgemeinde: Mapped[str | None] = mapped_column(String(80))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    population: Mapped[int] = mapped_column(Integer)
+
+    postcodes: Mapped[list[MunicipalityPostcode]] = relationship(
+        back_populates="municipality", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class MunicipalityPostcode(Base):
+    __tablename__ = "municipality_postcodes"
+
+    postcode: Mapped[str] = mapped_column(String(5), primary_key=True)
+    ags: Mapped[str] = mapped_column(ForeignKey("municipalities.ags", ondelete="CASCADE"), primary_key=True)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="postcodes")
+
+
+class MunicipalityAlias(Base):
+    """Spellings people type ("GMHütte", "Quakenbrueck"), stored folded, mapped to one municipality."""
+
+    __tablename__ = "municipality_aliases"
+
+    alias: Mapped[str] = mapped_column(String(80), primary_key=True)
+    ags: Mapped[str] = mapped_column(ForeignKey("municipalities.ags", ondelete="CASCADE"), index=True)
+
+
+class Office(Base):
+    __tablename__ = "offices"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    municipality_ags: Mapped[str] = mapped_column(ForeignKey("municipalities.ags"))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    email: Mapped[str | None] = mapped_column(String(200))
+
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    hours: Mapped[list[OfficeHours]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="(OfficeHours.weekday, OfficeHours.opens)"
+    )
+
+
+class OfficeHours(Base):
+    """One opening interval on one weekday (ISO: 1 = Monday)."""
+
+    __tablename__ = "office_hours"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    office_id: Mapped[str] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    opens: Mapped[dt.time] = mapped_column(Time)
+    closes: Mapped[dt.time] = mapped_column(Time)
+
+
+class Provider(Base):
+    __tablename__ = "providers"
+    __table_args__ = (UniqueConstraint("name", name="uq_provider_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(40))
+
+
+class Offer(Base):
+    __tablename__ = "offers"
+    __table_args__ = (
+        UniqueConstraint("source", "source_id", name="uq_offer_source"),
+        Index("ix_offer_geo", "lat", "lon"),
+        Index("ix_offer_category", "category", "sector"),
+    )
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    source_id: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(String(30))
+    sector: Mapped[str | None] = mapped_column(String(30))
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(5))
+    municipality_ags: Mapped[str | None] = mapped_column(ForeignKey("municipalities.ags"), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    online: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    age_min: Mapped[int | None] = mapped_column(Integer)
+    age_max: Mapped[int | None] = mapped_column(Integer)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    weekdays: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
+    schedule: Mapped[str | None] = mapped_column(String(200))
+    duration_hours: Mapped[float | None] = mapped_column(Float)
+    cost_eur: Mapped[float | None] = mapped_column(Float, index=True)
+    funding: Mapped[list[str]] = mapped_column(JSON, default=list)
+    accessibility: Mapped[str | None] = mapped_column(Text)
+    childcare: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_email: Mapped[str | None] = mapped_column(String(200))
+    contact_phone: Mapped[str | None] = mapped_column(String(60))
+    url: Mapped[str | None] = mapped_column(String(500))
+    updated_at: Mapped[dt.date | None] = mapped_column(Date)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+
+    provider: Mapped[Provider] = relationship(lazy="joined")
+    municipality: Mapped[Municipality | None] = relationship(lazy="joined")
+    terms: Mapped[list[OfferTerm]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    tags: Mapped[list[OfferTag]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class OfferTerm(Base):
+    """Inverted search index: one normalised term of an offer with its weight (title > keywords > text)."""
+
+    __tablename__ = "offer_terms"
+
+    term: Mapped[str] = mapped_column(String(80), primary_key=True)
+    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True, index=True)
+    weight: Mapped[float] = mapped_column(Float)
+
+
+class OfferTag(Base):
+    """Filterable list values of an offer: kind is ``target_group``, ``language`` or ``funding``."""
+
+    __tablename__ = "offer_tags"
+    __table_args__ = (Index("ix_offer_tag_lookup", "kind", "value", "offer_id"),)
+
+    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    value: Mapped[str] = mapped_column(String(60), primary_key=True)
+
+
+class CatalogueState(Base):
+    """A counter bumped by every import, so that search processes know when to refresh their caches."""
+
+    __tablename__ = "catalogue_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

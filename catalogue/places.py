@@ -1,0 +1,164 @@
+"""Municipalities and Bildungsbüros: resolving what people type to a place, distances, nearest office."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalogue.models import Municipality, MunicipalityAlias, MunicipalityPostcode, Office
+from catalogue.text import fold
+
+BERLIN = ZoneInfo("Europe/Berlin")
+_PLACE_PREFIX = re.compile(
+    r"^(?:ich\s+)?(?:wohne\s+|lebe\s+|bin\s+aus\s+|komme\s+aus\s+)?"
+    r"(?:in\s+der\s+naehe\s+von\s+|naehe\s+|nahe\s+|bei\s+|in\s+|aus\s+|um\s+)?"
+)
+
+
+class NotFoundError(LookupError):
+    """A requested place, office or offer does not exist; the message is German and safe to show."""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved location: a municipality, and for a shared postcode the others it could be."""
+
+    municipality: Municipality
+    postcode: str | None = None
+    alternatives: tuple[str, ...] = ()
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
+    dlat, dlon = rlat2 - rlat1, math.radians(lon2 - lon1)
+    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
+    return 6371.0088 * 2 * math.asin(math.sqrt(a))
+
+
+def alias_key(text: str) -> str:
+    """Folded form of a place name for lookups: "GM-Hütte" -> "gm huette"."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+def alias_keys_for(name: str) -> set[str]:
+    """The spellings generated from an official name; hand-made ones come from the aliases file."""
+    key = alias_key(name)
+    keys = {key, key.replace(" ", "")}
+    keys.add(alias_key(name.lower().replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")))
+    return keys
+
+
+def get_municipality_by_name(*, session: Session, name: str) -> Municipality | None:
+    return session.scalar(select(Municipality).where(Municipality.name == name))
+
+
+def resolve_postcode(*, session: Session, postcode: str) -> Place | None:
+    """A postcode shared by several municipalities resolves to the most populous one, every time."""
+    rows = session.scalars(
+        select(Municipality)
+        .join(MunicipalityPostcode)
+        .where(MunicipalityPostcode.postcode == postcode)
+        .order_by(Municipality.population.desc(), Municipality.name)
+    ).all()
+    if not rows:
+        return None
+    return Place(rows[0], postcode, tuple(m.name for m in rows[1:]))
+
+
+def resolve_place(*, session: Session, text: str) -> Place | None:
+    """A municipality from a name, an alias, a typo of either, or a postcode; None if nothing fits."""
+    key = _PLACE_PREFIX.sub("", alias_key(text)).strip()
+    if not key:
+        return None
+    digits = re.fullmatch(r"\d{5}", key)
+    if digits:
+        return resolve_postcode(session=session, postcode=key)
+    aliases = _alias_map(session)
+    for candidate in (key, key.replace(" ", "")):
+        if candidate in aliases:
+            return Place(session.get_one(Municipality, aliases[candidate]))
+    if len(key) < 4:
+        return None
+    match = process.extractOne(key, list(aliases), scorer=fuzz.ratio, score_cutoff=82)
+    if match is None:
+        return None
+    return Place(session.get_one(Municipality, aliases[match[0]]))
+
+
+def _alias_map(session: Session) -> dict[str, str]:
+    return {a: g for a, g in session.execute(select(MunicipalityAlias.alias, MunicipalityAlias.ags))}
+
+
+def place_or_raise(
+    *, session: Session, municipality: str | None = None, postcode: str | None = None
+) -> Place | None:
+    """The place a request names, or None when it names none; unknown names raise NotFoundError."""
+    if postcode:
+        if not re.fullmatch(r"\d{5}", postcode):
+            raise NotFoundError("Eine Postleitzahl hat fünf Ziffern.")
+        place = resolve_postcode(session=session, postcode=postcode)
+        if place is None:
+            raise NotFoundError(f"Die Postleitzahl {postcode} liegt nicht im Landkreis Osnabrück.")
+        return place
+    if municipality:
+        place = resolve_place(session=session, text=municipality)
+        if place is None:
+            raise NotFoundError(f"Den Ort „{municipality[:80]}“ kenne ich im Landkreis Osnabrück nicht.")
+        return place
+    return None
+
+
+def list_offices(*, session: Session) -> list[Office]:
+    return list(session.scalars(select(Office).order_by(Office.name)))
+
+
+def nearest_offices(*, session: Session, municipality: Municipality) -> list[tuple[Office, float]]:
+    """All offices, nearest first (straight-line distance from the municipality's centre)."""
+    ranked = [
+        (o, haversine_km(municipality.lat, municipality.lon, o.lat, o.lon)) for o in list_offices(session=session)
+    ]
+    return sorted(ranked, key=lambda pair: (pair[1], pair[0].id))
+
+
+def nearest_office(*, session: Session, municipality: Municipality) -> tuple[Office, float]:
+    return nearest_offices(session=session, municipality=municipality)[0]
+
+
+def is_open(office: Office, at: dt.datetime | None = None) -> bool:
+    now = (at or dt.datetime.now(BERLIN)).astimezone(BERLIN)
+    return any(h.weekday == now.isoweekday() and h.opens <= now.time() < h.closes for h in office.hours)
+
+
+def next_opening(office: Office, at: dt.datetime | None = None) -> dt.datetime | None:
+    """When the office next opens (now, if it is open)."""
+    now = (at or dt.datetime.now(BERLIN)).astimezone(BERLIN)
+    if is_open(office, now):
+        return now
+    for days in range(0, 8):
+        day = (now + dt.timedelta(days=days)).date()
+        for h in sorted((h for h in office.hours if h.weekday == day.isoweekday()), key=lambda h: h.opens):
+            start = dt.datetime.combine(day, h.opens, tzinfo=BERLIN)
+            if start > now:
+                return start
+    return None
+
+
+WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")
+
+
+def format_hours(office: Office) -> str:
+    """Opening hours as a German line per weekday: "Mo 09:00–12:00, 14:00–16:30"."""
+    lines = []
+    for day in range(1, 8):
+        spans = [f"{h.opens:%H:%M}–{h.closes:%H:%M}" for h in office.hours if h.weekday == day]
+        if spans:
+            lines.append(f"{WEEKDAYS_DE[day - 1]} {', '.join(spans)}")
+    return "; ".join(lines)

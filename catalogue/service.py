@@ -1,0 +1,256 @@
+"""Searching the catalogue: the one function behind the chat actions, the API and the CLI.
+
+Matching uses the inverted index (``offer_terms``) in the database; query terms are expanded with
+compound parts, synonyms and fuzzy matches against the index vocabulary, weighted by IDF. Ranking
+combines that relevance with distance, so that an exact match in the citizen's town comes first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from catalogue.models import CatalogueState, Offer, OfferTag, OfferTerm
+from catalogue.places import NotFoundError, Place, haversine_km, place_or_raise
+from catalogue.text import expand, terms
+
+ONLINE_DISTANCE_KM = 10.0  # how far away an online offer "feels" when ranked against venues
+DISTANCE_SCALE_KM = 20.0  # at this distance a match counts half
+FUZZY_CUTOFF = 82
+MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
+MAX_CANDIDATES = 5000
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    municipality: str | None = None
+    postcode: str | None = None
+    radius_km: float | None = None
+    category: str | None = None
+    sector: str | None = None
+    target_group: str | None = None
+    language: str | None = None
+    age: int | None = None
+    free: bool | None = None
+    max_cost_eur: float | None = None
+    starting_within_days: int | None = None
+    online: bool | None = None  # None: both; True: only online; False: only with a venue
+    exclude_municipality: str | None = None
+    limit: int = 10
+    offset: int = 0
+
+
+@dataclass
+class Hit:
+    offer: Offer
+    score: float
+    relevance: float
+    distance_km: float | None
+    next_start: dt.date | None
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    place: Place | None = None
+    matched_terms: dict[str, float] = field(default_factory=dict)
+
+
+# --- vocabulary cache ----------------------------------------------------------------------------
+
+
+class _Vocabulary:
+    """Document frequencies of all index terms, reloaded when an import bumps the version."""
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.df: dict[str, int] = {}
+        self.total = 0
+        self.terms: list[str] = []
+        self.lock = threading.Lock()
+
+    def get(self, session: Session) -> _Vocabulary:
+        version = session.scalar(select(CatalogueState.version).where(CatalogueState.id == 1)) or 0
+        if version != self.version:
+            with self.lock:
+                rows = session.execute(select(OfferTerm.term, func.count()).group_by(OfferTerm.term)).all()
+                self.df = {t: n for t, n in rows}
+                self.terms = list(self.df)
+                self.total = session.scalar(select(func.count()).select_from(Offer)) or 0
+                self.version = version
+        return self
+
+
+_VOCAB: dict[str, _Vocabulary] = {}
+
+
+def _vocabulary(session: Session) -> _Vocabulary:
+    key = str(session.get_bind().url)
+    return _VOCAB.setdefault(key, _Vocabulary()).get(session)
+
+
+def bump_catalogue_version(*, session: Session) -> None:
+    if session.get(CatalogueState, 1) is None:
+        session.add(CatalogueState(id=1, version=1))
+    else:
+        session.execute(update(CatalogueState).where(CatalogueState.id == 1).values(version=CatalogueState.version + 1))
+    session.flush()
+
+
+# --- dates ---------------------------------------------------------------------------------------
+
+
+def next_start(offer: Offer, today: dt.date) -> dt.date | None:
+    """The next date a person can join: the course start, or the next meeting of a regular group."""
+    if offer.end_date and offer.end_date < today:
+        return None
+    if offer.start_date and offer.start_date >= today:
+        return offer.start_date
+    if offer.weekdays:
+        for days in range(7):
+            day = today + dt.timedelta(days=days)
+            if day.isoweekday() in offer.weekdays:
+                return day if not offer.end_date or day <= offer.end_date else None
+    return None
+
+
+# --- search --------------------------------------------------------------------------------------
+
+
+def query_weights(session: Session, text: str) -> dict[str, float]:
+    """Index terms for a search text, each weighted by how it was found (exact/part/synonym/typo) and IDF."""
+    vocab = _vocabulary(session)
+    expanded = expand(terms(text, drop_fillers=True))
+    weights: dict[str, float] = {}
+    for term, w in expanded.items():
+        if term in vocab.df:
+            weights[term] = max(weights.get(term, 0.0), w)
+        elif len(term) >= 4 and vocab.terms:
+            for match, score, _ in process.extract(term, vocab.terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3):
+                fw = w * 0.8 * score / 100
+                weights[match] = max(weights.get(match, 0.0), fw)
+    n = max(vocab.total, 1)
+    return {t: w * math.log(1 + n / vocab.df[t]) for t, w in weights.items()}
+
+
+def _filters(query: SearchQuery, place: Place | None, today: dt.date) -> list:  # type: ignore[type-arg]
+    conds = [or_(Offer.end_date.is_(None), Offer.end_date >= today)]
+    if query.category:
+        conds.append(Offer.category == query.category)
+    if query.sector:
+        conds.append(Offer.sector == query.sector)
+    if query.target_group:
+        conds.append(exists().where(OfferTag.offer_id == Offer.id, OfferTag.kind == "target_group", OfferTag.value == query.target_group))
+    if query.language:
+        conds.append(exists().where(OfferTag.offer_id == Offer.id, OfferTag.kind == "language", OfferTag.value == query.language.lower()))
+    if query.age is not None:
+        conds.append(or_(Offer.age_min.is_(None), Offer.age_min <= query.age))
+        conds.append(or_(Offer.age_max.is_(None), Offer.age_max >= query.age))
+    if query.free:
+        conds.append(Offer.cost_eur == 0)
+    if query.max_cost_eur is not None:
+        conds.append(or_(Offer.cost_eur.is_(None), Offer.cost_eur <= query.max_cost_eur))
+    if query.starting_within_days is not None:
+        until = today + dt.timedelta(days=query.starting_within_days)
+        conds.append(or_(Offer.weekdays.is_not(None), and_(Offer.start_date.is_not(None), Offer.start_date <= until)))
+    if query.online is True:
+        conds.append(Offer.online.is_(True))
+    elif query.online is False:
+        conds.append(Offer.online.is_(False))
+    if place and query.radius_km:
+        m = place.municipality
+        dlat = query.radius_km / 111.0
+        dlon = query.radius_km / (111.0 * math.cos(math.radians(m.lat)))
+        in_box = and_(Offer.lat.between(m.lat - dlat, m.lat + dlat), Offer.lon.between(m.lon - dlon, m.lon + dlon))
+        conds.append(or_(Offer.online.is_(True), in_box))
+    return conds
+
+
+def search(*, session: Session, query: SearchQuery, today: dt.date | None = None) -> SearchResult:
+    """Offers for a query, best first. Raises NotFoundError for an unknown place."""
+    today = today or dt.date.today()
+    place = place_or_raise(session=session, municipality=query.municipality, postcode=query.postcode)
+    exclude = None
+    if query.exclude_municipality:
+        ex = place_or_raise(session=session, municipality=query.exclude_municipality)
+        exclude = ex.municipality.ags if ex else None
+    conds = _filters(query, place, today)
+    if exclude:
+        conds.append(or_(Offer.municipality_ags.is_(None), Offer.municipality_ags != exclude))
+
+    weights = query_weights(session, query.q) if query.q.strip() else {}
+    if query.q.strip() and not weights:
+        return SearchResult(0, [], place, {})
+    if weights:
+        # CASE rather than a VALUES join: SQLite cannot alias the columns of a VALUES subquery.
+        qw = case(*((OfferTerm.term == t, w) for t, w in weights.items()), else_=0.0)
+        score = func.sum(OfferTerm.weight * qw).label("score")
+        stmt = (
+            select(OfferTerm.offer_id, score)
+            .join(Offer, Offer.id == OfferTerm.offer_id)
+            .where(OfferTerm.term.in_(list(weights)), *conds)
+            .group_by(OfferTerm.offer_id)
+            .order_by(score.desc())
+            .limit(MAX_CANDIDATES)
+        )
+        scored = {oid: float(s) for oid, s in session.execute(stmt)}
+    else:
+        stmt2 = select(Offer.id).where(*conds).limit(MAX_CANDIDATES)
+        scored = {oid: 1.0 for oid in session.scalars(stmt2)}
+    if not scored:
+        return SearchResult(0, [], place, weights)
+    # Relevance is relative to the best match, so a weak match stays weak however near it is.
+    best = max(scored.values())
+    offers = {o.id: o for o in session.scalars(select(Offer).where(Offer.id.in_(scored)))}
+    hits = []
+    for oid, raw in scored.items():
+        offer = offers[oid]
+        distance = None
+        if place and offer.lat is not None and offer.lon is not None:
+            distance = haversine_km(place.municipality.lat, place.municipality.lon, offer.lat, offer.lon)
+            if query.radius_km and distance > query.radius_km:
+                continue
+        relevance = raw / best
+        if relevance < MIN_RELEVANCE:
+            continue
+        felt = ONLINE_DISTANCE_KM if offer.online else distance
+        factor = 1.0 if felt is None or place is None else 1.0 / (1.0 + felt / DISTANCE_SCALE_KM)
+        hits.append(Hit(offer, relevance * factor, relevance, distance, next_start(offer, today)))
+    hits.sort(key=lambda h: (-round(h.score, 6), h.distance_km if h.distance_km is not None else 999, h.next_start or dt.date.max, h.offer.id))
+    return SearchResult(len(hits), hits[query.offset : query.offset + query.limit], place, weights)
+
+
+def get_offer(*, session: Session, offer_id: str) -> Offer | None:
+    return session.get(Offer, offer_id)
+
+
+def get_offer_or_raise(*, session: Session, offer_id: str) -> Offer:
+    offer = get_offer(session=session, offer_id=offer_id)
+    if offer is None:
+        raise NotFoundError("Dieses Angebot gibt es nicht (mehr).")
+    return offer
+
+
+def offer_summary(hit: Hit) -> dict[str, object]:
+    """The API contract's Offer for a hit (spec §6), JSON-ready."""
+    o = hit.offer
+    return {
+        "id": o.id,
+        "title": o.title,
+        "category": o.category,
+        "provider": o.provider.name,
+        "municipality": o.municipality.name if o.municipality else "online",
+        "distance_km": round(hit.distance_km, 1) if hit.distance_km is not None else None,
+        "online": o.online,
+        "next_start": hit.next_start.isoformat() if hit.next_start else None,
+        "cost_eur": o.cost_eur,
+        "url": o.url,
+    }

@@ -1,0 +1,1 @@
+"""Foundations shared by the gateway, the action server and the CLI: settings and database."""

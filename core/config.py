@@ -1,0 +1,52 @@
+"""One place for every setting, read from environment variables (prefix ``BILDUNGSLOTSE_``).
+
+Defaults are for local development on one machine; production must set its own secret,
+which :meth:`Settings.check_production_safety` enforces at start-up.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET = "dev-only-insecure-secret-change-me"
+
+
+class InsecureConfigError(RuntimeError):
+    """Raised when a development default would be used outside local development."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BILDUNGSLOTSE_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'bildungslotse.db'}"
+    # Rasa's SQL tracker store; the gateway deletes a conversation's events there too.
+    tracker_store_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+    engine_url: str = "http://127.0.0.1:5005"
+    engine_timeout_s: float = 30.0
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    action_port: int = 5055
+    secret_key: str = DEV_SECRET
+    widget_origins: list[str] = Field(default_factory=lambda: ["*"])
+    max_message_chars: int = 2000
+    # Flood protection: messages one client may send per minute.
+    rate_limit_per_minute: int = 30
+
+    def check_production_safety(self) -> None:
+        """Refuse to run with development defaults anywhere but on a developer's machine."""
+        if self.environment == "production" and self.secret_key == DEV_SECRET:
+            raise InsecureConfigError(
+                "BILDUNGSLOTSE_SECRET_KEY must be set to a random secret in production."
+            )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

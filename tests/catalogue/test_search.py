@@ -1,0 +1,92 @@
+import datetime as dt
+
+import pytest
+
+from catalogue.places import NotFoundError
+from catalogue.service import SearchQuery, search
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def ids(result) -> list[str]:
+    return [h.offer.source_id for h in result.hits]
+
+
+def run(session, **kw):
+    return search(session=session, query=SearchQuery(**kw), today=TODAY)
+
+
+def test_exact_topic_in_town_comes_first(session) -> None:
+    result = run(session, q="Deutschkurs", municipality="Melle")
+    assert ids(result)[0] == "t1"
+    assert result.hits[0].distance_km is not None and result.hits[0].distance_km < 1
+
+
+def test_near_quakenbrueck_prefers_local_course(session) -> None:
+    assert ids(run(session, q="deutschkurs", municipality="Quakenbrueck"))[0] == "t2"
+
+
+def test_ended_offers_are_not_shown(session) -> None:
+    assert "t8" not in ids(run(session, q="Deutschkurs", limit=50))
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("Kurs Deutsch", "t1"),
+        ("deutschkur", "t1"),  # typo
+        ("Staplerschein", "t4"),
+        ("gabelstapler fuehrerschein", "t4"),
+        ("pekip", "t3"),
+        ("Nachhilfe", "t5"),
+        ("Kurs für Eltern", "t7"),
+        ("Elternkurse", "t7"),
+    ],
+)
+def test_german_matching(session, q: str, expected: str) -> None:
+    assert expected in ids(run(session, q=q, municipality="Melle", limit=3))
+
+
+def test_online_offers_included_and_marked(session) -> None:
+    result = run(session, q="Deutschkurs", municipality="Melle", limit=10)
+    online = [h for h in result.hits if h.offer.online]
+    assert online and online[0].distance_km is None
+    only_online = run(session, q="Deutschkurs", online=True)
+    assert ids(only_online) == ["t6"]
+
+
+def test_filters(session) -> None:
+    assert ids(run(session, q="", category="familienbildung", municipality="Bohmte"))[0] == "t3"
+    assert set(ids(run(session, q="Deutsch", free=True, limit=20))) == {"t1"}
+    assert ids(run(session, q="", target_group="kinder", age=8)) == ["t5"]
+    assert ids(run(session, q="", sector="logistik")) == ["t4"]
+    assert "t1" in ids(run(session, q="Deutsch", language="deutsch"))
+    assert "t3" not in ids(run(session, q="PEKiP", age=30))
+
+
+def test_radius_excludes_far_venues_but_keeps_online(session) -> None:
+    result = run(session, q="Deutschkurs", municipality="Melle", radius_km=10, limit=20)
+    assert {"t1", "t6"} <= set(ids(result))
+    assert not {"t2", "t4"} & set(ids(result))
+
+
+def test_starting_within_days(session) -> None:
+    # t3 and t5 meet weekly: always startable; courses start in 2099
+    assert set(ids(run(session, q="", starting_within_days=14, limit=20))) == {"t3", "t5"}
+
+
+def test_paging_is_stable(session) -> None:
+    first = ids(run(session, q="Deutsch", municipality="Melle", limit=2))
+    second = ids(run(session, q="Deutsch", municipality="Melle", limit=2, offset=2))
+    assert len(first) == 2 and not set(first) & set(second)
+
+
+@pytest.mark.parametrize("q", ["", "'; DROP TABLE offers; --", "<script>alert(1)</script>", "😀", "x" * 200])
+def test_odd_queries_do_not_crash(session, q: str) -> None:
+    run(session, q=q)
+    assert ids(run(session, q="Staplerschein"))  # nothing was harmed
+
+
+def test_unknown_place_raises_german_error(session) -> None:
+    with pytest.raises(NotFoundError):
+        run(session, q="Deutschkurs", municipality="Atlantis")
