@@ -33,7 +33,5 @@ class ActionOfficeInfo(Action):
             text = office_text(tracker.get_slot("municipality"), tracker.get_slot("postcode"))
         except NotFoundError as exc:
             text = f"{exc} Nennen Sie mir bitte Ihre Gemeinde oder Postleitzahl."
-        dispatcher.utter_message(
-            text=text or "Gern nenne ich Ihnen Ihr Bildungsbüro. In welcher Gemeinde wohnen Sie?"
-        )
+        dispatcher.utter_message(text=text or "Gern nenne ich Ihnen Ihr Bildungsbüro. In welcher Gemeinde wohnen Sie?")
         return []

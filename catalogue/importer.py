@@ -81,7 +81,7 @@ def _json_items(text: str, doc: Any, *, jsonld: bool) -> Iterator[tuple[int, dic
     if isinstance(doc, dict):
         key = "@graph" if jsonld and "@graph" in doc else "offers"
         if not jsonld or key == "@graph":
-            m = re.search(r'"%s"\s*:\s*\[' % re.escape(key), text)
+            m = re.search(rf'"{re.escape(key)}"\s*:\s*\[', text)
             if not m:
                 raise InvalidRow(f'Die Datei enthält keine Liste "{key}".')
             yield from _array_items(text, m.end())
@@ -164,7 +164,14 @@ def _from_jsonld(obj: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-_LANG_CODES = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "ar": "Arabisch", "ru": "Russisch", "uk": "Ukrainisch"}
+_LANG_CODES = {
+    "de": "Deutsch",
+    "en": "Englisch",
+    "tr": "Türkisch",
+    "ar": "Arabisch",
+    "ru": "Russisch",
+    "uk": "Ukrainisch",
+}
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -304,7 +311,12 @@ def import_file(
 
 
 def import_rows(
-    *, session: Session, rows: list[tuple[int, dict[str, Any]]], source: str, strict: bool = False, progress: bool = False
+    *,
+    session: Session,
+    rows: list[tuple[int, dict[str, Any]]],
+    source: str,
+    strict: bool = False,
+    progress: bool = False,
 ) -> ImportReport:
     report = ImportReport()
     clean: list[dict[str, Any]] = []
@@ -319,7 +331,9 @@ def import_rows(
             seen.add(row["source_id"])
             clean.append(row)
         except InvalidRow as exc:
-            report.rejected.append(RejectedRow(line, str(raw.get("source_id")) if isinstance(raw, dict) else None, str(exc)))
+            report.rejected.append(
+                RejectedRow(line, str(raw.get("source_id")) if isinstance(raw, dict) else None, str(exc))
+            )
     if strict and report.rejected:
         report.applied = False
         return report

@@ -97,9 +97,7 @@ def _alias_map(session: Session) -> dict[str, str]:
     return {a: g for a, g in session.execute(select(MunicipalityAlias.alias, MunicipalityAlias.ags))}
 
 
-def place_or_raise(
-    *, session: Session, municipality: str | None = None, postcode: str | None = None
-) -> Place | None:
+def place_or_raise(*, session: Session, municipality: str | None = None, postcode: str | None = None) -> Place | None:
     """The place a request names, or None when it names none; unknown names raise NotFoundError."""
     if postcode:
         if not re.fullmatch(r"\d{5}", postcode):

@@ -19,8 +19,8 @@ _SPAN = re.compile(r"^(?P<days>[A-Za-z,\-]+)\s+(?P<opens>\d{1,2}:\d{2})-(?P<clos
 
 
 def parse_opening_hours(text: str) -> list[tuple[int, dt.time, dt.time]]:
-    """"Mo-Do 09:00-12:00; Di,Do 14:00-17:00" -> [(weekday, opens, closes), ...]."""
-    spans = []
+    """ "Mo-Do 09:00-12:00; Di,Do 14:00-17:00" -> [(weekday, opens, closes), ...]."""
+    spans: list[tuple[int, dt.time, dt.time]] = []
     for part in filter(None, (p.strip() for p in text.split(";"))):
         m = _SPAN.match(part)
         if not m:
@@ -72,7 +72,9 @@ def load_reference_data(*, session: Session, data_dir: Path = DATA) -> dict[str,
         office.name = row["name"]
         office.municipality_ags = by_name[row["municipality"]].ags
         office.lat, office.lon = float(row["lat"]), float(row["lon"])
-        office.hours = [OfficeHours(weekday=d, opens=o, closes=c) for d, o, c in parse_opening_hours(row["opening_hours"])]
+        office.hours = [
+            OfficeHours(weekday=d, opens=o, closes=c) for d, o, c in parse_opening_hours(row["opening_hours"])
+        ]
         session.add(office)
     session.flush()
     return {"municipalities": len(by_name), "aliases": len(aliases), "offices": len(_rows(data_dir / "offices.csv"))}

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import and_, case, exists, func, or_, select, update
@@ -93,7 +94,7 @@ _VOCAB: dict[str, _Vocabulary] = {}
 
 
 def _vocabulary(session: Session) -> _Vocabulary:
-    key = str(session.get_bind().url)
+    key = str(session.get_bind().engine.url)
     return _VOCAB.setdefault(key, _Vocabulary()).get(session)
 
 
@@ -134,7 +135,9 @@ def query_weights(session: Session, text: str) -> dict[str, float]:
         if term in vocab.df:
             weights[term] = max(weights.get(term, 0.0), w)
         elif len(term) >= 4 and vocab.terms:
-            for match, score, _ in process.extract(term, vocab.terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3):
+            for match, score, _ in process.extract(
+                term, vocab.terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
+            ):
                 fw = w * 0.8 * score / 100
                 weights[match] = max(weights.get(match, 0.0), fw)
     n = max(vocab.total, 1)
@@ -148,9 +151,17 @@ def _filters(query: SearchQuery, place: Place | None, today: dt.date) -> list:  
     if query.sector:
         conds.append(Offer.sector == query.sector)
     if query.target_group:
-        conds.append(exists().where(OfferTag.offer_id == Offer.id, OfferTag.kind == "target_group", OfferTag.value == query.target_group))
+        conds.append(
+            exists().where(
+                OfferTag.offer_id == Offer.id, OfferTag.kind == "target_group", OfferTag.value == query.target_group
+            )
+        )
     if query.language:
-        conds.append(exists().where(OfferTag.offer_id == Offer.id, OfferTag.kind == "language", OfferTag.value == query.language.lower()))
+        conds.append(
+            exists().where(
+                OfferTag.offer_id == Offer.id, OfferTag.kind == "language", OfferTag.value == query.language.lower()
+            )
+        )
     if query.age is not None:
         conds.append(or_(Offer.age_min.is_(None), Offer.age_min <= query.age))
         conds.append(or_(Offer.age_max.is_(None), Offer.age_max >= query.age))
@@ -224,7 +235,14 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
         felt = ONLINE_DISTANCE_KM if offer.online else distance
         factor = 1.0 if felt is None or place is None else 1.0 / (1.0 + felt / DISTANCE_SCALE_KM)
         hits.append(Hit(offer, relevance * factor, relevance, distance, next_start(offer, today)))
-    hits.sort(key=lambda h: (-round(h.score, 6), h.distance_km if h.distance_km is not None else 999, h.next_start or dt.date.max, h.offer.id))
+    hits.sort(
+        key=lambda h: (
+            -round(h.score, 6),
+            h.distance_km if h.distance_km is not None else 999,
+            h.next_start or dt.date.max,
+            h.offer.id,
+        )
+    )
     return SearchResult(len(hits), hits[query.offset : query.offset + query.limit], place, weights)
 
 
@@ -239,7 +257,7 @@ def get_offer_or_raise(*, session: Session, offer_id: str) -> Offer:
     return offer
 
 
-def offer_summary(hit: Hit) -> dict[str, object]:
+def offer_summary(hit: Hit) -> dict[str, Any]:
     """The API contract's Offer for a hit (spec §6), JSON-ready."""
     o = hit.offer
     return {

@@ -42,9 +42,7 @@ class Settings(BaseSettings):
     def check_production_safety(self) -> None:
         """Refuse to run with development defaults anywhere but on a developer's machine."""
         if self.environment == "production" and self.secret_key == DEV_SECRET:
-            raise InsecureConfigError(
-                "BILDUNGSLOTSE_SECRET_KEY must be set to a random secret in production."
-            )
+            raise InsecureConfigError("BILDUNGSLOTSE_SECRET_KEY must be set to a random secret in production.")
 
 
 @lru_cache

@@ -100,7 +100,7 @@ def clean_payload(payload: str) -> str:
 
 def to_extra(reply: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     """One Rasa REST reply -> (text, extra) of our Message; custom payloads carry offers or a handover."""
-    custom = reply.get("custom") if isinstance(reply.get("custom"), dict) else {}
+    custom: dict[str, Any] = reply["custom"] if isinstance(reply.get("custom"), dict) else {}
     text = reply.get("text") or custom.get("text")
     extra: dict[str, Any] = {}
     buttons = reply.get("buttons") or custom.get("buttons") or []
@@ -116,7 +116,13 @@ def to_extra(reply: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
 
 
 async def relay(
-    *, session: Session, engine: Engine, broker: Broker, conversation: Conversation, text: str, display: str | None = None
+    *,
+    session: Session,
+    engine: Engine,
+    broker: Broker,
+    conversation: Conversation,
+    text: str,
+    display: str | None = None,
 ) -> list[Message]:
     """Store the citizen's message, ask the engine, store and publish its replies."""
     user = append(session=session, conversation=conversation, sender="user", text=display or text)

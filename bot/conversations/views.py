@@ -125,7 +125,8 @@ async def stream(conversation_id: str, session: SessionDep, broker: BrokerDep, r
                         return
                     for m in service.messages_after(session=s, conversation_id=conversation.id, after=after):
                         after = m.seq
-                        yield f"id: {m.seq}\ndata: {json.dumps(to_out(m).model_dump(mode='json'), ensure_ascii=False)}\n\n"
+                        data = json.dumps(to_out(m).model_dump(mode="json"), ensure_ascii=False)
+                        yield f"id: {m.seq}\ndata: {data}\n\n"
                 if await request.is_disconnected():
                     return
                 try:
