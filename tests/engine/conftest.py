@@ -55,6 +55,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
         "BILDUNGSLOTSE_TRACKER_DB": str(tmp / "tracker.db"),
         "BILDUNGSLOTSE_TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SANIC_HOST": "127.0.0.1",  # the action server listens on loopback only
     }
     commands = {
         "engine": [str(ROOT / ".venv-engine/bin/rasa"), "run", "--enable-api", "--model", str(model),
