@@ -67,6 +67,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html")
 
+    @app.get("/widget.js", include_in_schema=False)
+    def widget() -> FileResponse:
+        # Embedded by county pages with one <script> tag; cached briefly so fixes reach citizens soon.
+        return FileResponse(STATIC / "widget.js", media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
+
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:
         return {"gateway": True, "engine": await app.state.engine.ready()}
