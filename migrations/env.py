@@ -4,6 +4,7 @@ from alembic import context
 
 import bot.conversations.models  # noqa: F401  (registers tables)
 import catalogue.models  # noqa: F401
+import monitoring.models  # noqa: F401
 from core.config import get_settings
 from core.db import Base, make_engine
 

@@ -91,7 +91,6 @@ PROVIDERS: list[dict] = [
        {"kita", "familie"}),
     _p("Kita Wirbelwind Bippen", "kita", "Bippen", "Hauptstraße 20", "kita-wirbelwind", {"kita", "familie"}),
     _p("Kita Löwenzahn Bissendorf", "kita", "Bissendorf", "Schulweg 4", "kita-loewenzahn", {"kita", "familie"}),
-    _p("Kita Arche Noah Glandorf", "kita", "Glandorf", "Münsterstraße 11", "kita-archenoah", {"kita", "familie"}),
     # Schulen
     _p("Oberschule Ankum", "schule", "Ankum", "Tütinger Straße 5", "obs-ankum", {"lernhilfe", "bo", "ganztag"}),
     _p("Oberschule Bohmte", "schule", "Bohmte", "Schulstraße 14", "obs-bohmte", {"lernhilfe", "bo", "ganztag"}),
@@ -121,8 +120,6 @@ PROVIDERS: list[dict] = [
        {"integration", "sprache", "alpha"}),
     _p("Kaufmännisches Bildungsinstitut Wallenhorst", "bildungstraeger", "Wallenhorst", "Hansastraße 30",
        "kbi-wallenhorst", {"azav", "kaufm", "meister"}),
-    _p("Lernhaus Georgsmarienhütte", "bildungstraeger", "Georgsmarienhütte", "Kirchstraße 9", "lernhaus-gmh",
-       {"lernhilfe"}),
     # Kammer, Jobcenter
     _p("Kammer-Bildungszentrum Osnabrück", "kammer", "Osnabrück", "Am Schölerberg 1", "kammer-bz-os",
        {"meister", "bo", "lebensmittel", "technik", "kaufm", "logistik"}),

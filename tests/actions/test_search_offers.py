@@ -1,87 +1,128 @@
-"""Actions without an engine: rasa-sdk's CollectingDispatcher and a Tracker built by hand."""
+"""Search actions without an engine: rasa-sdk's CollectingDispatcher and hand-built trackers."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-from rasa_sdk import Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions.office_info import ActionOfficeInfo
-from actions.search_offers import ActionMoreOffers, ActionSearchOffers
+from actions.more_offers import ActionMoreOffers
+from actions.offer_search import refinement_from_text
+from actions.search_offers import ActionSearchOffers
+from monitoring.models import SearchEvent
+from tests.actions.conftest import make_tracker, run_action
 
 
-@pytest.fixture(autouse=True)
-def _use_test_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.config import get_settings
-
-    monkeypatch.setenv("BILDUNGSLOTSE_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def tracker(**slots: Any) -> Tracker:
-    return Tracker("c1", slots, {"intent": {"name": "search_offers"}, "entities": []}, [], False, None, {}, "")
-
-
-def run(action: Any, **slots: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    dispatcher = CollectingDispatcher()
-    events = action.run(dispatcher, tracker(**slots), {})
-    return dispatcher.messages, events
+def offers_of(messages) -> list[dict]:
+    return [o for m in messages for o in (m.get("custom") or {}).get("offers", [])]
 
 
 def test_search_returns_offers_as_custom_payload() -> None:
-    messages, events = run(ActionSearchOffers(), topic="Deutschkurs", municipality="Melle")
-    [message] = messages
-    custom = message["custom"]
+    messages, slots = run_action(ActionSearchOffers(), make_tracker({"topic": "Deutschkurs", "municipality": "Melle"}))
+    custom = messages[0]["custom"]
     assert "Melle" in custom["text"]
-    assert custom["offers"][0]["category"] == "sprache"
-    assert custom["offers"][0]["id"] == "test-t1"
+    assert custom["offers"][0]["id"] == "test-t1" and custom["offers"][0]["category"] == "sprache"
     assert len(custom["offers"]) <= 3
-    assert {"event": "slot", "timestamp": None, "name": "search_page", "value": 0} in events
+    assert slots["search_page"] == 0
 
 
 def test_missing_topic_is_asked_with_buttons() -> None:
-    messages, _ = run(ActionSearchOffers(), municipality="Melle")
+    messages, _ = run_action(ActionSearchOffers(), make_tracker({"municipality": "Melle"}))
     assert "Was für ein Angebot" in messages[0]["text"] and messages[0]["buttons"]
 
 
 def test_missing_place_is_asked() -> None:
-    messages, _ = run(ActionSearchOffers(), topic="Deutschkurs")
-    assert "Gemeinde" in messages[0]["text"]
+    messages, _ = run_action(ActionSearchOffers(), make_tracker({"topic": "Deutschkurs"}))
+    assert "Gemeinde" in messages[0]["text"] and not offers_of(messages)
+
+
+def test_postcode_is_a_place() -> None:
+    messages, _ = run_action(ActionSearchOffers(), make_tracker({"topic": "PEKiP", "postcode": "49163"}))
+    assert offers_of(messages)[0]["municipality"] == "Bohmte"
 
 
 def test_unknown_place_is_explained_and_cleared() -> None:
-    messages, events = run(ActionSearchOffers(), topic="Deutschkurs", municipality="Atlantis")
+    messages, slots = run_action(
+        ActionSearchOffers(), make_tracker({"topic": "Deutschkurs", "municipality": "Atlantis"})
+    )
     assert "Atlantis" in messages[0]["text"]
-    assert any(e.get("name") == "municipality" and e.get("value") is None for e in events)
+    assert slots["municipality"] is None
 
 
-def test_zero_results_are_said_honestly() -> None:
-    messages, _ = run(ActionSearchOffers(), topic="Tiefseetauchen", municipality="Melle")
-    assert "kein passendes Angebot" in messages[0]["text"]
+def test_zero_results_widen_then_offer_counsellor(session) -> None:
+    before = session.query(SearchEvent).filter(SearchEvent.results == 0).count()
+    messages, _ = run_action(ActionSearchOffers(), make_tracker({"topic": "Tiefseetauchen", "municipality": "Melle"}))
+    assert "nicht im ganzen Landkreis" in messages[0]["text"]
+    assert messages[0]["buttons"][0]["payload"] == "/request_counsellor"
+    session.expire_all()
+    assert session.query(SearchEvent).filter(SearchEvent.results == 0).count() == before + 1
+    row = session.query(SearchEvent).order_by(SearchEvent.id.desc()).first()
+    assert row.topic == "tiefseetauchen" and row.municipality == "Melle" and row.category is None
+
+
+def test_far_offer_found_by_widening() -> None:
+    # The only forklift course is in Osnabrück, more than 20 km from Quakenbrück
+    messages, slots = run_action(
+        ActionSearchOffers(), make_tracker({"topic": "Staplerschein", "municipality": "Quakenbrück"})
+    )
+    assert "Umkreis" in messages[0]["custom"]["text"]
+    assert offers_of(messages)[0]["id"] == "test-t4"
+
+
+def test_refinements_are_read_from_words() -> None:
+    current = {"municipality": "Melle"}
+    assert refinement_from_text("gibt es das auch kostenlos?", current, [120.0]).slots == {"free": True}
+    assert refinement_from_text("zu teuer, was günstigeres?", current, [120.0, 0.0]).slots == {"max_cost": 119.99}
+    assert refinement_from_text("lieber online", current, []).slots == {"online": "ja"}
+    assert refinement_from_text("geht das auch in einer anderen Gemeinde", current, []).slots == {
+        "exclude_municipality": "Melle"
+    }
+    assert refinement_from_text("Bohmte", current, []).slots == {}
+
+
+def test_refinement_free_keeps_topic_and_place() -> None:
+    tracker = make_tracker({"topic": "Deutsch", "municipality": "Melle"}, intent="inform", text="kostenlos bitte")
+    messages, slots = run_action(ActionSearchOffers(), tracker)
+    assert slots["free"] is True
+    assert {o["cost_eur"] for o in offers_of(messages)} == {0}
+
+
+def test_refinement_online() -> None:
+    tracker = make_tracker({"topic": "Deutschkurs", "municipality": "Melle"}, intent="inform", text="lieber online")
+    messages, _ = run_action(ActionSearchOffers(), tracker)
+    assert [o["online"] for o in offers_of(messages)] == [True]
+
+
+def test_button_refinement_entity() -> None:
+    tracker = make_tracker(
+        {"topic": "Deutsch", "municipality": "Melle"},
+        intent="inform",
+        text='/inform{"refine": "kostenlos"}',
+        entities=[{"entity": "refine", "value": "kostenlos"}],
+    )
+    _, slots = run_action(ActionSearchOffers(), tracker)
+    assert slots["free"] is True
+
+
+def test_new_search_drops_old_refinements() -> None:
+    tracker = make_tracker(
+        {"topic": "PEKiP", "municipality": "Bohmte", "free": True, "online": "ja"},
+        intent="search_offers",
+        entities=[{"entity": "topic", "value": "PEKiP"}],
+    )
+    messages, slots = run_action(ActionSearchOffers(), tracker)
+    assert slots["free"] is None and slots["online"] is None
+    assert offers_of(messages)[0]["id"] == "test-t3"
 
 
 def test_paging_continues_after_first_page() -> None:
-    first, _ = run(ActionSearchOffers(), topic="Deutsch", municipality="Melle")
-    more, _ = run(ActionMoreOffers(), topic="Deutsch", municipality="Melle", search_page=0)
-    first_ids = {o["id"] for o in first[0]["custom"]["offers"]}
-    if more[0].get("custom"):
-        assert not first_ids & {o["id"] for o in more[0]["custom"]["offers"]}
+    slots = {"topic": "Deutsch", "municipality": "Melle", "radius": None}
+    first, _ = run_action(ActionSearchOffers(), make_tracker(slots))
+    more, more_slots = run_action(ActionMoreOffers(), make_tracker({**slots, "search_page": 0}, intent="more_offers"))
+    first_ids = {o["id"] for o in offers_of(first)}
+    assert first_ids
+    if offers_of(more):
+        assert not first_ids & {o["id"] for o in offers_of(more)} and more_slots["search_page"] == 1
     else:
         assert "alle" in more[0]["text"]
 
 
-def test_office_info_names_nearest_office_and_hours() -> None:
-    messages, _ = run(ActionOfficeInfo(), municipality="Quakenbrück")
-    text = messages[0]["text"]
-    assert (
-        "Bildungsbüro Nord (Bersenbrück)" in text and "Öffnungszeiten" in text and "geöffnet" in text
-    ) or "geschlossen" in text
-
-
-def test_office_info_asks_for_place() -> None:
-    messages, _ = run(ActionOfficeInfo())
-    assert "Gemeinde" in messages[0]["text"]
+def test_more_without_search_asks_for_topic() -> None:
+    messages, _ = run_action(ActionMoreOffers(), make_tracker({}, intent="more_offers"))
+    assert "Stichwort" in messages[0]["text"]

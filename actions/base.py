@@ -1,0 +1,40 @@
+"""The one base class for actions that talk in chat messages built by plain functions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+
+class MessagesAction(Action):
+    """Subclasses implement :meth:`respond` as (messages, slot changes); this sends and sets them.
+
+    A message with ``offers`` (or other structured parts) goes out as a custom payload, which the
+    gateway turns into ``Message.offers``; plain text and buttons go out as ordinary messages.
+    """
+
+    def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        raise NotImplementedError
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        messages, slots = self.respond(tracker)
+        for message in messages:
+            if set(message) <= {"text", "buttons"}:
+                dispatcher.utter_message(text=message.get("text"), buttons=message.get("buttons") or [])
+            else:
+                dispatcher.utter_message(json_message=message)
+        return [SlotSet(name, value) for name, value in slots.items()]
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return str((tracker.latest_message or {}).get("intent", {}).get("name") or "")
+
+
+def latest_text(tracker: Tracker) -> str:
+    """The message text plus values of ``refine`` entities (set by buttons such as "Nur kostenlose")."""
+    message = tracker.latest_message or {}
+    refine = [str(e.get("value")) for e in message.get("entities", []) if e.get("entity") == "refine"]
+    return " ".join([str(message.get("text") or ""), *refine])

@@ -1,0 +1,195 @@
+"""The search conversation as plain functions: slots -> query, refinements from the citizen's words,
+radius widening, the German summary. Actions call these; tests call them without an engine."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from catalogue.places import NotFoundError
+from catalogue.service import SearchQuery, SearchResult, offer_summary, search
+from catalogue.text import fold
+from core.db import session_scope
+from monitoring.service import record_search
+
+PAGE_SIZE = 3
+NEAR_RADIUS_KM = 20.0
+CHILD_CATEGORIES = {"familienbildung", "fruehe_bildung", "schule"}
+COUNSELLOR_BUTTON = {"title": "Mit einer Beraterin / einem Berater sprechen", "payload": "/request_counsellor"}
+TOPIC_BUTTONS = [
+    {"title": "Deutschkurs", "payload": '/inform{"topic": "Deutschkurs"}'},
+    {"title": "Eltern-Kind-Gruppe", "payload": '/inform{"topic": "Eltern-Kind-Gruppe"}'},
+    {"title": "Kita und Tagespflege", "payload": '/inform{"topic": "Kinderbetreuung"}'},
+    {"title": "Nachhilfe", "payload": '/inform{"topic": "Nachhilfe"}'},
+    {"title": "Weiterbildung", "payload": '/inform{"topic": "Weiterbildung"}'},
+]
+AGE_BUTTONS = [
+    {"title": "unter 1 Jahr", "payload": '/inform{"age": "0"}'},
+    {"title": "1–2 Jahre", "payload": '/inform{"age": "2"}'},
+    {"title": "3–5 Jahre", "payload": '/inform{"age": "4"}'},
+    {"title": "6–10 Jahre", "payload": '/inform{"age": "8"}'},
+    {"title": "11–17 Jahre", "payload": '/inform{"age": "14"}'},
+    {"title": "egal", "payload": '/inform{"age": "-1"}'},
+]
+
+_FREE = re.compile(r"\b(kostenlos\w*|gratis|umsonst|kostenfrei|gebuehrenfrei|nichts kosten)\b")
+_CHEAPER = re.compile(r"\b(guenstiger\w*|billiger\w*|preiswerter\w*|weniger kost\w*|zu teuer)\b")
+_ONLINE = re.compile(r"\b(online|digital|von zu ?hause|im internet|virtuell)\b")
+_ONSITE = re.compile(r"\b(vor ort|praesenz\w*|nicht online)\b")
+_ELSEWHERE = re.compile(r"\b(andere[nm]? (gemeinde|ort|stadt)|woanders|anderswo)\b")
+
+
+@dataclass
+class Refinement:
+    """What a follow-up message changes about the last search."""
+
+    slots: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.slots)
+
+
+def refinement_from_text(text: str, current: dict[str, Any], shown_costs: list[float]) -> Refinement:
+    """Reads "günstiger", "kostenlos", "lieber online", "in einer anderen Gemeinde" from a message."""
+    t = fold(text or "")
+    out: dict[str, Any] = {}
+    if _FREE.search(t):
+        out["free"] = True
+    elif _CHEAPER.search(t):
+        paid = [c for c in shown_costs if c]
+        out["max_cost"] = (min(paid) - 0.01) if paid else 0.0
+    if _ONSITE.search(t):
+        out["online"] = "nein"
+    elif _ONLINE.search(t):
+        out["online"] = "ja"
+    if _ELSEWHERE.search(t) and current.get("municipality"):
+        out["exclude_municipality"] = current["municipality"]
+    return Refinement(out)
+
+
+def query_from_slots(slots: dict[str, Any], *, page: int, radius_km: float | None) -> SearchQuery:
+    age = slots.get("age")
+    try:
+        age_value = int(float(age)) if age is not None and float(age) >= 0 else None
+    except ValueError:
+        age_value = None
+    online = {"ja": True, "nein": False}.get(slots.get("online") or "")
+    return SearchQuery(
+        q=slots.get("topic") or "",
+        municipality=slots.get("municipality"),
+        postcode=slots.get("postcode"),
+        target_group=slots.get("target_group"),
+        language=_instruction_language(slots.get("language")),
+        age=age_value,
+        free=bool(slots.get("free")) or None,
+        max_cost_eur=slots.get("max_cost"),
+        online=online,
+        exclude_municipality=slots.get("exclude_municipality"),
+        radius_km=None if slots.get("exclude_municipality") else radius_km,
+        limit=PAGE_SIZE,
+        offset=page * PAGE_SIZE,
+    )
+
+
+def _instruction_language(language: str | None) -> str | None:
+    # "auf Arabisch" asks for offers in that language; German is the default anyway.
+    return None if not language or fold(language) == "deutsch" else language
+
+
+@dataclass
+class Outcome:
+    messages: list[dict[str, Any]]
+    slots: dict[str, Any]
+
+
+def run_search(slots: dict[str, Any], *, page: int, record: bool) -> Outcome:
+    """One page of results as chat messages, asking first for what is missing."""
+    topic = slots.get("topic")
+    if not topic:
+        return Outcome([{"text": "Was für ein Angebot suchen Sie?", "buttons": TOPIC_BUTTONS}], {})
+    if not slots.get("municipality") and not slots.get("postcode"):
+        text = f"Gern suche ich nach „{topic}“. In welcher Gemeinde wohnen Sie? (Name oder Postleitzahl)"
+        return Outcome([{"text": text}], {})
+    radius = slots.get("radius") or NEAR_RADIUS_KM
+    try:
+        with session_scope() as session:
+            result = search(session=session, query=query_from_slots(slots, page=page, radius_km=radius))
+            widened = False
+            if page == 0 and result.total == 0 and radius == NEAR_RADIUS_KM:
+                result = search(session=session, query=query_from_slots(slots, page=0, radius_km=None))
+                widened = True
+            outcome = _present(slots, result, page=page, widened=widened)
+            if page == 0 and record and not outcome.slots.get("age_asked"):
+                record_search(
+                    session=session,
+                    topic=topic,
+                    category=result.hits[0].offer.category if result.hits else None,
+                    municipality=result.place.municipality.name if result.place else None,
+                    target_group=slots.get("target_group"),
+                    results=result.total,
+                )
+            return outcome
+    except NotFoundError as exc:
+        text = f"{exc} Bitte nennen Sie eine Gemeinde oder Postleitzahl im Landkreis Osnabrück."
+        return Outcome([{"text": text}], {"municipality": None, "postcode": None})
+
+
+def _present(slots: dict[str, Any], result: SearchResult, *, page: int, widened: bool) -> Outcome:
+    topic = slots["topic"]
+    place = result.place.municipality.name if result.place else None
+    where = f" in der Nähe von {place}" if place else ""
+    new_slots: dict[str, Any] = {"search_page": page, "radius": None if widened else slots.get("radius")}
+    if result.place and result.place.alternatives and page == 0:
+        where += f" (Postleitzahl auch für {', '.join(result.place.alternatives)})"
+    if not result.hits:
+        if page > 0:
+            return Outcome([{"text": "Das waren alle passenden Angebote."}], {})
+        text = (
+            f"Zu „{topic}“{where} habe ich leider kein passendes Angebot gefunden – auch nicht im ganzen Landkreis. "
+            "Versuchen Sie ein anderes Stichwort, oder lassen Sie sich persönlich beraten."
+        )
+        return Outcome([{"text": text, "buttons": [COUNSELLOR_BUTTON]}], new_slots)
+    hits = result.hits
+    if page == 0 and _should_ask_age(slots, result):
+        new_slots["age_asked"] = True
+        text = f"Ich habe Angebote zu „{topic}“{where} gefunden. Wie alt ist Ihr Kind? Dann zeige ich die passenden."
+        return Outcome([{"text": text, "buttons": AGE_BUTTONS}], new_slots)
+    offers = [offer_summary(h) for h in hits]
+    shown_to = page * PAGE_SIZE + len(offers)
+    if page == 0:
+        prefix = (
+            f"Im Umkreis von {NEAR_RADIUS_KM:.0f} km habe ich nichts gefunden, aber weiter weg. " if widened else ""
+        )
+        text = f"{prefix}Ich habe {result.total} passende Angebote zu „{topic}“{where} gefunden"
+        text += f" – hier die {len(offers)} besten:" if result.total > len(offers) else ":"
+    else:
+        text = f"Angebote {page * PAGE_SIZE + 1} bis {shown_to} von {result.total}:"
+    buttons = []
+    if shown_to < result.total:
+        buttons.append({"title": "Weitere Angebote", "payload": "/more_offers"})
+    if any(o["cost_eur"] for o in offers) and not slots.get("free"):
+        buttons.append({"title": "Nur kostenlose", "payload": '/inform{"refine": "kostenlos"}'})
+    new_slots["shown_costs"] = [o["cost_eur"] for o in offers if o["cost_eur"] is not None]
+    return Outcome([{"text": text, "offers": offers, "buttons": buttons}], new_slots)
+
+
+def _should_ask_age(slots: dict[str, Any], result: SearchResult) -> bool:
+    if (
+        slots.get("age") is not None
+        or slots.get("age_asked")
+        or slots.get("target_group") in {"erwachsene", "senioren"}
+    ):
+        return False
+    top = result.hits[0].offer
+    ages = {(h.offer.age_min, h.offer.age_max) for h in result.hits}
+    return top.category in CHILD_CATEGORIES and result.total > 3 and len(ages) > 1
+
+
+def slots_of(tracker: Tracker) -> dict[str, Any]:
+    names = ("topic", "municipality", "postcode", "target_group", "age", "language", "free", "max_cost",
+             "online", "exclude_municipality", "radius", "age_asked", "shown_costs")  # fmt: skip
+    return {n: tracker.get_slot(n) for n in names}
