@@ -27,6 +27,7 @@ $(ENGINE): requirements/engine.lock $(APP)
 
 setup: $(APP)  ## database: migrations, reference data, sample catalogue
 	.venv/bin/bildungslotse setup
+	.venv/bin/bildungslotse counsellor samples
 
 train: $(APP) $(ENGINE)  ## train the engine if its training data changed
 	.venv/bin/bildungslotse engine train

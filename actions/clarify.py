@@ -62,7 +62,9 @@ class ActionClarify(MessagesAction):
                 "Ich verstehe Sie leider nicht richtig. Möchten Sie mit einer Beraterin oder einem Berater "
                 "Ihres Bildungsbüros sprechen? Sie können es auch mit anderen Worten noch einmal versuchen."
             )
-            return [{"text": text, "buttons": [COUNSELLOR_BUTTON]}], {}
+            return [{"text": text, "buttons": [COUNSELLOR_BUTTON]}], {
+                "handover_reason": "Der Assistent hat mehrfach nicht verstanden"
+            }
         buttons = readings(tracker)
         text = "Ich bin nicht sicher, ob ich Sie richtig verstehe. Meinen Sie eines davon?"
         if not buttons:

@@ -97,7 +97,7 @@ def query_from_slots(slots: dict[str, Any], *, page: int, radius_km: float | Non
 
 def _instruction_language(language: str | None) -> str | None:
     # "auf Arabisch" asks for offers in that language; German is the default anyway.
-    return None if not language or fold(language) == "deutsch" else language
+    return None if not language or fold(language) in {"deutsch", "egal"} else language
 
 
 @dataclass
@@ -152,6 +152,7 @@ def _present(slots: dict[str, Any], result: SearchResult, *, page: int, widened:
             f"Zu „{topic}“{where} habe ich leider kein passendes Angebot gefunden – auch nicht im ganzen Landkreis. "
             "Versuchen Sie ein anderes Stichwort, oder lassen Sie sich persönlich beraten."
         )
+        new_slots["handover_reason"] = f"Kein passendes Angebot zu „{topic}“ gefunden"
         return Outcome([{"text": text, "buttons": [COUNSELLOR_BUTTON]}], new_slots)
     hits = result.hits
     if page == 0 and _should_ask_age(slots, result):
@@ -161,9 +162,7 @@ def _present(slots: dict[str, Any], result: SearchResult, *, page: int, widened:
     offers = [offer_summary(h) for h in hits]
     shown_to = page * PAGE_SIZE + len(offers)
     if page == 0:
-        prefix = (
-            f"Im Umkreis von {NEAR_RADIUS_KM:.0f} km habe ich nichts gefunden, aber weiter weg. " if widened else ""
-        )
+        prefix = f"Im Umkreis von {NEAR_RADIUS_KM:.0f} km habe ich nichts gefunden, aber weiter weg. " if widened else ""
         text = f"{prefix}Ich habe {result.total} passende Angebote zu „{topic}“{where} gefunden"
         text += f" – hier die {len(offers)} besten:" if result.total > len(offers) else ":"
     else:
@@ -178,11 +177,7 @@ def _present(slots: dict[str, Any], result: SearchResult, *, page: int, widened:
 
 
 def _should_ask_age(slots: dict[str, Any], result: SearchResult) -> bool:
-    if (
-        slots.get("age") is not None
-        or slots.get("age_asked")
-        or slots.get("target_group") in {"erwachsene", "senioren"}
-    ):
+    if slots.get("age") is not None or slots.get("age_asked") or slots.get("target_group") in {"erwachsene", "senioren"}:
         return False
     top = result.hits[0].offer
     ages = {(h.offer.age_min, h.offer.age_max) for h in result.hits}

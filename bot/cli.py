@@ -105,6 +105,77 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- counsellors ---------------------------------------------------------------------------------
+
+SAMPLE_STAFF = {  # office -> [(languages, gender), ...]: together de, en, tr, ar, ru, uk and both genders
+    "bersenbrueck": [("de,ru", "w"), ("de,en", "m")],
+    "bramsche": [("de,ar", "m"), ("de,uk", "w")],
+    "bohmte": [("de,tr", "w"), ("de,en", "m")],
+    "georgsmarienhuette": [("de,en,tr", "w"), ("de,ar", "m")],
+    "melle": [("de,ru,uk", "w"), ("de,en", "m")],
+}
+
+
+def cmd_counsellor_add(args: argparse.Namespace) -> int:
+    from bot.counsellors.service import AccountError, create
+    from core.db import session_scope
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else ""
+    if not password:
+        print("Bitte das Passwort über die Standardeingabe übergeben (--password-stdin).", file=sys.stderr)
+        return 2
+    try:
+        with session_scope(args.database_url) as session:
+            create(
+                session=session, office_id=args.office, username=args.username, password=password,
+                languages=args.languages.split(","), gender=args.gender, is_admin=args.admin,
+            )  # fmt: skip
+    except AccountError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(f"Konto {args.username} ({args.office}) angelegt.")
+    return 0
+
+
+def seed_sample_counsellors(url: str | None = None) -> str | None:
+    """Two sample counsellors per office and one county admin, local development only.
+
+    Returns the shared password when accounts were created, None when they existed already."""
+    import secrets
+
+    from bot.counsellors.service import create, get_by_username
+    from core.config import get_settings
+    from core.db import session_scope
+
+    if get_settings().environment == "production":
+        raise SystemExit("Beispielkonten gibt es nur in der lokalen Entwicklung.")
+    password = "lokal-" + secrets.token_urlsafe(9)
+    created = False
+    with session_scope(url) as session:
+        for office, staff in SAMPLE_STAFF.items():
+            for i, (languages, gender) in enumerate(staff, start=1):
+                username = f"{office}-{i}"
+                if get_by_username(session=session, username=username) is None:
+                    create(session=session, office_id=office, username=username, password=password,
+                           languages=languages.split(","), gender=gender)  # fmt: skip
+                    created = True
+        if get_by_username(session=session, username="landkreis-admin") is None:
+            create(session=session, office_id="georgsmarienhuette", username="landkreis-admin", password=password,
+                   is_admin=True)  # fmt: skip
+            created = True
+    return password if created else None
+
+
+def cmd_counsellor_samples(args: argparse.Namespace) -> int:
+    password = seed_sample_counsellors(args.database_url)
+    if password:
+        print("Beispielkonten (nur lokal!): <büro>-1, <büro>-2 je Bildungsbüro und landkreis-admin")
+        print(f"Passwort für alle: {password}")
+    else:
+        print("Beispielkonten gibt es schon (Passwort wie beim ersten Anlegen ausgegeben).")
+    return 0
+
+
 # --- engine --------------------------------------------------------------------------------------
 
 
@@ -174,6 +245,19 @@ def build_parser() -> argparse.ArgumentParser:
     srch.add_argument("--category", help="Kategorie-Slug")
     srch.add_argument("--limit", type=int, default=10)
     srch.set_defaults(func=cmd_search)
+
+    cns = sub.add_parser("counsellor", help="Konten der Beraterinnen und Berater").add_subparsers(
+        dest="counsellor_command", required=True
+    )
+    add = cns.add_parser("add", help="Konto anlegen")
+    add.add_argument("--office", required=True, help="ID des Bildungsbüros (z. B. melle)")
+    add.add_argument("--username", required=True)
+    add.add_argument("--password-stdin", action="store_true", help="Passwort aus der Standardeingabe lesen")
+    add.add_argument("--languages", default="de", help="Beratungssprachen als ISO-Codes, z. B. de,tr")
+    add.add_argument("--gender", choices=["w", "m", "d"])
+    add.add_argument("--admin", action="store_true", help="Kreisverwaltung: sieht alle Büros")
+    add.set_defaults(func=cmd_counsellor_add)
+    cns.add_parser("samples", help="Beispielkonten für die lokale Entwicklung anlegen").set_defaults(func=cmd_counsellor_samples)
 
     eng = sub.add_parser("engine", help="Rasa-Engine").add_subparsers(dest="engine_command", required=True)
     train = eng.add_parser("train", help="Modell trainieren, wenn sich Trainingsdaten geändert haben")

@@ -30,9 +30,7 @@ class RasaEngine:
 
     async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
         try:
-            response = await self._client.post(
-                "/webhooks/rest/webhook", json={"sender": conversation_id, "message": text}
-            )
+            response = await self._client.post("/webhooks/rest/webhook", json={"sender": conversation_id, "message": text})
             response.raise_for_status()
             replies = response.json()
         except (httpx.HTTPError, ValueError) as exc:

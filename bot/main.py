@@ -14,9 +14,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 
 from bot.conversations.views import router as conversations_router
+from bot.counsellors.views import router as auth_router
 from bot.engine import Engine, RasaEngine
 from bot.events import Broker
+from bot.notify import LogNotifier, Notifier, SmtpNotifier
 from bot.ratelimit import RateLimiter
+from bot.tickets.views import router as tickets_router
 from bot.tracker import delete_tracker
 from catalogue.views import router as catalogue_router
 from core.config import Settings, get_settings
@@ -25,7 +28,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("bildungslotse")
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, engine: Engine | None = None, notifier: Notifier | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_production_safety()
 
@@ -44,8 +47,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or RasaEngine(settings.engine_url, settings.engine_timeout_s)
     app.state.broker = Broker()
     app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.notifier = notifier or (
+        SmtpNotifier(settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.office_mail_pattern,
+                     f"{settings.public_url}/beratung/")
+        if settings.smtp_host
+        else LogNotifier()
+    )  # fmt: skip
     hooks: list[Callable[[str], None]] = [partial(delete_tracker, settings.tracker_store_url)]
     app.state.on_conversation_deleted = hooks
+    # channel -> callables(conversation_id, seq) that push a new message out (Telegram registers here)
+    deliveries: dict[str, list[Callable[[str, int], None]]] = {}
+    app.state.deliveries = deliveries
 
     app.add_middleware(
         CORSMiddleware,
@@ -62,6 +74,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.include_router(conversations_router)
     app.include_router(catalogue_router)
+    app.include_router(auth_router)
+    app.include_router(tickets_router)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
@@ -70,7 +84,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @app.get("/widget.js", include_in_schema=False)
     def widget() -> FileResponse:
         # Embedded by county pages with one <script> tag; cached briefly so fixes reach citizens soon.
-        return FileResponse(STATIC / "widget.js", media_type="text/javascript", headers={"Cache-Control": "max-age=300"})
+        headers = {"Cache-Control": "max-age=300"}
+        return FileResponse(STATIC / "widget.js", media_type="text/javascript", headers=headers)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:

@@ -305,9 +305,7 @@ def import_file(
     *, session: Session, path: Path, source: str | None = None, strict: bool = False, progress: bool = False
 ) -> ImportReport:
     default_source, rows = read_rows(path)
-    return import_rows(
-        session=session, rows=rows, source=source or default_source or "import", strict=strict, progress=progress
-    )
+    return import_rows(session=session, rows=rows, source=source or default_source or "import", strict=strict, progress=progress)
 
 
 def import_rows(
@@ -331,9 +329,7 @@ def import_rows(
             seen.add(row["source_id"])
             clean.append(row)
         except InvalidRow as exc:
-            report.rejected.append(
-                RejectedRow(line, str(raw.get("source_id")) if isinstance(raw, dict) else None, str(exc))
-            )
+            report.rejected.append(RejectedRow(line, str(raw.get("source_id")) if isinstance(raw, dict) else None, str(exc)))
     if strict and report.rejected:
         report.applied = False
         return report

@@ -55,9 +55,7 @@ def index_offer(*, session: Session, offer: Offer, provider_name: str) -> None:
     if offer.id:
         session.execute(delete(OfferTerm).where(OfferTerm.offer_id == offer.id))
         session.execute(delete(OfferTag).where(OfferTag.offer_id == offer.id))
-    session.add_all(
-        OfferTerm(term=t, offer_id=offer.id, weight=w) for t, w in offer_terms(offer, provider_name).items()
-    )
+    session.add_all(OfferTerm(term=t, offer_id=offer.id, weight=w) for t, w in offer_terms(offer, provider_name).items())
     tags = {("target_group", g) for g in offer.target_groups or []}
     tags |= {("language", lang.lower()) for lang in offer.languages or []}
     tags |= {("funding", f) for f in offer.funding or []}

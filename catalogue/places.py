@@ -120,9 +120,7 @@ def list_offices(*, session: Session) -> list[Office]:
 
 def nearest_offices(*, session: Session, municipality: Municipality) -> list[tuple[Office, float]]:
     """All offices, nearest first (straight-line distance from the municipality's centre)."""
-    ranked = [
-        (o, haversine_km(municipality.lat, municipality.lon, o.lat, o.lon)) for o in list_offices(session=session)
-    ]
+    ranked = [(o, haversine_km(municipality.lat, municipality.lon, o.lat, o.lon)) for o in list_offices(session=session)]
     return sorted(ranked, key=lambda pair: (pair[1], pair[0].id))
 
 

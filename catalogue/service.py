@@ -135,9 +135,7 @@ def query_weights(session: Session, text: str) -> dict[str, float]:
         if term in vocab.df:
             weights[term] = max(weights.get(term, 0.0), w)
         elif len(term) >= 4 and vocab.terms:
-            for match, score, _ in process.extract(
-                term, vocab.terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3
-            ):
+            for match, score, _ in process.extract(term, vocab.terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3):
                 fw = w * 0.8 * score / 100
                 weights[match] = max(weights.get(match, 0.0), fw)
     n = max(vocab.total, 1)
@@ -152,15 +150,11 @@ def _filters(query: SearchQuery, place: Place | None, today: dt.date) -> list:  
         conds.append(Offer.sector == query.sector)
     if query.target_group:
         conds.append(
-            exists().where(
-                OfferTag.offer_id == Offer.id, OfferTag.kind == "target_group", OfferTag.value == query.target_group
-            )
+            exists().where(OfferTag.offer_id == Offer.id, OfferTag.kind == "target_group", OfferTag.value == query.target_group)
         )
     if query.language:
         conds.append(
-            exists().where(
-                OfferTag.offer_id == Offer.id, OfferTag.kind == "language", OfferTag.value == query.language.lower()
-            )
+            exists().where(OfferTag.offer_id == Offer.id, OfferTag.kind == "language", OfferTag.value == query.language.lower())
         )
     if query.age is not None:
         conds.append(or_(Offer.age_min.is_(None), Offer.age_min <= query.age))

@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     secret_key: str = DEV_SECRET
     widget_origins: list[str] = Field(default_factory=lambda: ["*"])
     max_message_chars: int = 2000
+    public_url: str = "http://127.0.0.1:8000"
+    # New-ticket mails; without a host they go to the log (local development).
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "bildungslotse@landkreis-osnabrueck.example"
+    office_mail_pattern: str = "{office}@bildungsbuero.example"
     # Flood protection: messages one client may send per minute.
     rate_limit_per_minute: int = 30
 

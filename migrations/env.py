@@ -2,7 +2,9 @@
 
 from alembic import context
 
-import bot.conversations.models  # noqa: F401  (registers tables)
+import bot.conversations.models
+import bot.counsellors.models
+import bot.tickets.models  # noqa: F401
 import catalogue.models  # noqa: F401
 import monitoring.models  # noqa: F401
 from core.config import get_settings

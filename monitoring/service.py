@@ -38,9 +38,7 @@ def record_search(
 def demand_figures(*, session: Session, since: dt.date | None = None) -> dict[str, Any]:
     """Searches per category and municipality, and the topics most often not found."""
     cond = [SearchEvent.day >= since] if since else []
-    per_category = session.execute(
-        select(SearchEvent.category, func.count()).where(*cond).group_by(SearchEvent.category)
-    ).all()
+    per_category = session.execute(select(SearchEvent.category, func.count()).where(*cond).group_by(SearchEvent.category)).all()
     per_place = session.execute(
         select(SearchEvent.municipality, func.count()).where(*cond).group_by(SearchEvent.municipality)
     ).all()

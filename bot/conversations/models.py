@@ -23,9 +23,7 @@ class Conversation(Base):
     last_activity: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     next_seq: Mapped[int] = mapped_column(Integer, default=1)
 
-    messages: Mapped[list[Message]] = relationship(
-        cascade="all, delete-orphan", passive_deletes=True, order_by="Message.seq"
-    )
+    messages: Mapped[list[Message]] = relationship(cascade="all, delete-orphan", passive_deletes=True, order_by="Message.seq")
 
 
 class Message(Base):

@@ -10,8 +10,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.conversations.models import Conversation, Message, utcnow
-from bot.engine import Engine, EngineUnavailable
-from bot.events import Broker
 
 WELCOME = (
     "Hallo! Ich bin der Bildungslotse des Landkreises Osnabrück – ein digitaler Assistent. "
@@ -27,10 +25,6 @@ WELCOME_BUTTONS = [
     {"title": "Weiterbildung", "payload": '/search_offers{"topic": "Weiterbildung"}'},
     {"title": "Nachhilfe", "payload": '/search_offers{"topic": "Nachhilfe"}'},
 ]
-ENGINE_DOWN = (
-    "Entschuldigung, ich bin gerade nicht erreichbar. Ihre Nachricht ist gespeichert – "
-    "bitte versuchen Sie es in ein paar Minuten noch einmal."
-)
 _PAYLOAD = re.compile(r"^/[a-z_]{2,40}(\{.{0,400}\})?$", re.DOTALL)
 
 
@@ -113,34 +107,3 @@ def to_extra(reply: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
     if custom.get("action"):
         extra["action"] = custom["action"]
     return text, extra
-
-
-async def relay(
-    *,
-    session: Session,
-    engine: Engine,
-    broker: Broker,
-    conversation: Conversation,
-    text: str,
-    display: str | None = None,
-) -> list[Message]:
-    """Store the citizen's message, ask the engine, store and publish its replies."""
-    user = append(session=session, conversation=conversation, sender="user", text=display or text)
-    session.commit()
-    broker.publish(conversation.id, {"seq": user.seq})
-    try:
-        replies = await engine.send(conversation.id, text)
-    except EngineUnavailable:
-        replies = []
-        out = [append(session=session, conversation=conversation, sender="system", text=ENGINE_DOWN)]
-    else:
-        out = []
-        for reply in replies:
-            reply_text, extra = to_extra(reply)
-            if reply_text is None and not extra:
-                continue
-            out.append(append(session=session, conversation=conversation, sender="bot", text=reply_text, extra=extra))
-    session.commit()
-    for message in out:
-        broker.publish(conversation.id, {"seq": message.seq})
-    return out

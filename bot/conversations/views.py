@@ -13,6 +13,8 @@ from bot.conversations import service
 from bot.conversations.models import Conversation, Message
 from bot.conversations.schemas import ConversationCreated, MessageIn, MessageList, MessageOut
 from bot.deps import BrokerDep, EngineDep, LimiterDep, SessionDep, SettingsDep
+from bot.relay import handle_citizen_message
+from bot.tickets import service as tickets
 from core.db import session_scope
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["Chat"])
@@ -80,11 +82,17 @@ async def post_message(
             text = display = service.clean_text(body.text or "", max_chars=settings.max_message_chars)
     except service.InvalidInput as exc:
         raise HTTPException(422, str(exc)) from None
-    replies = await service.relay(
-        session=session, engine=engine, broker=broker, conversation=conversation, text=text, display=display
+    result = await handle_citizen_message(
+        session=session,
+        engine=engine,
+        broker=broker,
+        notifier=request.app.state.notifier,
+        conversation=conversation,
+        text=text,
+        display=display,
     )
-    out = MessageList(messages=[to_out(m) for m in replies])
-    if any((m.extra or {}).get("action") == "delete_conversation" for m in replies):
+    out = MessageList(messages=[to_out(m) for m in result.replies])
+    if result.delete_requested:
         _delete_everywhere(session, request, conversation.id)
     return out
 
@@ -148,6 +156,7 @@ def delete_conversation(conversation_id: str, session: SessionDep, request: Requ
 
 def _delete_everywhere(session: SessionDep, request: Request, conversation_id: str) -> bool:
     """Our rows, then every other store registered at start-up (the engine's tracker, tickets …)."""
+    tickets.forget_conversation(session=session, conversation_id=conversation_id)
     found = service.delete_conversation(session=session, conversation_id=conversation_id)
     session.commit()
     for hook in request.app.state.on_conversation_deleted:

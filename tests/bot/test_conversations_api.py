@@ -126,9 +126,7 @@ def test_bad_input_is_422_with_german_reason(client: TestClient, body: dict, rea
     assert len(client.get(f"/api/v1/conversations/{cid}/messages").json()["messages"]) == 1
 
 
-@pytest.mark.parametrize(
-    "text_in", ["😀👍 Kita?", "<script>alert(1)</script>", "'; DROP TABLE messages; --", "Ä" * 2000]
-)
+@pytest.mark.parametrize("text_in", ["😀👍 Kita?", "<script>alert(1)</script>", "'; DROP TABLE messages; --", "Ä" * 2000])
 def test_odd_but_valid_text_is_stored_verbatim(client: TestClient, text_in: str) -> None:
     cid = new(client)
     assert client.post(f"/api/v1/conversations/{cid}/messages", json={"text": text_in}).status_code == 200
@@ -138,9 +136,7 @@ def test_odd_but_valid_text_is_stored_verbatim(client: TestClient, text_in: str)
 
 def test_malformed_json_is_422(client: TestClient) -> None:
     cid = new(client)
-    r = client.post(
-        f"/api/v1/conversations/{cid}/messages", content=b"{not json", headers={"Content-Type": "application/json"}
-    )
+    r = client.post(f"/api/v1/conversations/{cid}/messages", content=b"{not json", headers={"Content-Type": "application/json"})
     assert r.status_code == 422
 
 
@@ -153,9 +149,7 @@ def test_unknown_conversation_is_404(client: TestClient, cid: str) -> None:
 
 def test_flood_from_one_client_is_limited(client: TestClient) -> None:
     cid = new(client)
-    codes = [
-        client.post(f"/api/v1/conversations/{cid}/messages", json={"text": f"m{i}"}).status_code for i in range(25)
-    ]
+    codes = [client.post(f"/api/v1/conversations/{cid}/messages", json={"text": f"m{i}"}).status_code for i in range(25)]
     assert codes[:20] == [200] * 20 and codes[-1] == 429
     stored = client.get(f"/api/v1/conversations/{cid}/messages").json()["messages"]
     assert len(stored) == 1 + 20 * 3  # welcome + (user, 2 replies) per accepted message

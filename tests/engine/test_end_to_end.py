@@ -47,3 +47,35 @@ def test_delete_in_chat_removes_conversation(stack: dict[str, str]) -> None:
     r = httpx.post(f"{gateway}/api/v1/conversations/{cid}/messages", json={"payload": "/affirm"}, timeout=60)
     assert "gelöscht" in r.json()["messages"][0]["text"]
     assert httpx.get(f"{gateway}/api/v1/conversations/{cid}/messages").status_code == 404
+
+
+def offers_in(replies: list[dict]) -> list[dict]:
+    return [o for m in replies for o in m["offers"]]
+
+
+def test_refinement_and_paging(stack: dict[str, str]) -> None:
+    gateway = stack["gateway"]
+    cid = start(gateway)
+    first = say(gateway, cid, "ich suche einen Deutschkurs in Melle")
+    assert offers_in(first)
+    free = say(gateway, cid, "kostenlos bitte")
+    assert offers_in(free) and {o["cost_eur"] for o in offers_in(free)} == {0}
+    online = say(gateway, cid, "lieber online")
+    assert all(o["online"] for o in offers_in(online)) or "kein passendes" in online[0]["text"]
+    more = say(gateway, cid, "zeig mir weitere")
+    assert more and more[0]["sender"] == "bot"
+
+
+def test_zero_results_offer_a_counsellor(stack: dict[str, str]) -> None:
+    gateway = stack["gateway"]
+    cid = start(gateway)
+    replies = say(gateway, cid, "ich suche einen Tiefseetauchkurs in Bohmte")
+    assert "kein passendes Angebot" in replies[0]["text"]
+    assert any(b["payload"] == "/request_counsellor" for m in replies for b in m["buttons"])
+
+
+def test_funding_question(stack: dict[str, str]) -> None:
+    gateway = stack["gateway"]
+    cid = start(gateway)
+    replies = say(gateway, cid, "bekomme ich einen Bildungsgutschein für die Weiterbildung?")
+    assert "AZAV" in replies[0]["text"]

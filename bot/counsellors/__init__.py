@@ -1,0 +1,1 @@
+"""Counsellors of the Bildungsbüros: accounts, passwords, tokens."""

@@ -1,0 +1,48 @@
+"""Login for counsellors (OAuth2 password flow) and the bearer-token dependency."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from bot.counsellors import service
+from bot.counsellors.models import Counsellor
+from bot.deps import LimiterDep, SessionDep
+
+router = APIRouter(prefix="/api/v1/auth", tags=["Beratung"])
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+
+
+@router.post("/token", response_model=Token)
+def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, limiter: LimiterDep, request: Request
+) -> Token:
+    client = request.client.host if request.client else "unknown"
+    if not limiter.allow(f"login:{client}"):
+        raise HTTPException(429, "Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
+    counsellor = service.authenticate(session=session, username=form.username, password=form.password)
+    if counsellor is None:
+        raise HTTPException(401, "Benutzername oder Passwort ist falsch.", headers={"WWW-Authenticate": "Bearer"})
+    return Token(access_token=service.issue_token(counsellor, secret=request.app.state.settings.secret_key))
+
+
+def current_counsellor(request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)]) -> Counsellor:
+    if not token:
+        raise HTTPException(401, "Bitte melden Sie sich an.", headers={"WWW-Authenticate": "Bearer"})
+    counsellor = service.counsellor_from_token(session=session, token=token, secret=request.app.state.settings.secret_key)
+    if counsellor is None:
+        raise HTTPException(
+            401, "Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich neu an.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return counsellor
+
+
+CounsellorDep = Annotated[Counsellor, Depends(current_counsellor)]

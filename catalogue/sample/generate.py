@@ -1,0 +1,613 @@
+#!/usr/bin/env python3
+"""Generate the Bildungslotse sample catalogue (invented offers) from the pools in templates.py.
+
+The output is deterministic for a given --seed and --today and uses the project's JSON import
+format. Run ``check.py`` afterwards to validate it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import random
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import templates as T  # noqa: E402
+
+CSV_PATH = HERE.parent / "data" / "municipalities.csv"
+NOTE = "Beispieldaten, für die Entwicklung von Bildungslotse geschrieben – keine echten Angebote."
+URL = "https://example.org/bildungslotse/angebote/{}"
+
+DAY_ADVERB = {1: "montags", 2: "dienstags", 3: "mittwochs", 4: "donnerstags", 5: "freitags", 6: "samstags", 7: "sonntags"}
+DAY_NAME = {1: "Montag", 2: "Dienstag", 3: "Mittwoch", 4: "Donnerstag", 5: "Freitag", 6: "Samstag", 7: "Sonntag"}
+MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"]
+
+# Centres of the northern county get more offers than their population alone suggests.
+CENTRE_BOOST = {"Bersenbrück": 2.2, "Quakenbrück": 1.7, "Fürstenau": 1.15, "Ankum": 1.1}
+NEIGHBOUR_KM = 15.0
+ONLINE_SHARE = 0.09
+RUNNING_SHARE = 0.12  # share of longer courses that started before --today
+DEFAULT_EMAIL = {
+    "familienbildung": "anmeldung",
+    "fruehe_bildung": "info",
+    "schule": "info",
+    "berufsorientierung": "ausbildung",
+    "weiterbildung": "weiterbildung",
+    "sprache": "sprachkurse",
+    "grundbildung": "kurse",
+    "beratung": "beratung",
+}
+
+
+# --- reference data ------------------------------------------------------------------------------
+
+
+def load_municipalities(path: Path) -> dict[str, dict]:
+    out = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            out[row["name"]] = {
+                "name": row["name"],
+                "samtgemeinde": row["samtgemeinde"] or None,
+                "postcodes": row["postcodes"].split(),
+                "lat": float(row["lat"]),
+                "lon": float(row["lon"]),
+                "population": int(row["population"]),
+            }
+    return out
+
+
+def distance_km(a: dict, b: dict) -> float:
+    mid = math.radians((a["lat"] + b["lat"]) / 2)
+    return math.hypot((a["lat"] - b["lat"]) * 111.2, (a["lon"] - b["lon"]) * 111.2 * math.cos(mid))
+
+
+def neighbourhoods(munis: dict[str, dict]) -> dict[str, set[str]]:
+    """Municipalities a provider based in X may hold offers in: X, places within 15 km, same Samtgemeinde."""
+    reach = {}
+    for name, m in munis.items():
+        reach[name] = {
+            other
+            for other, o in munis.items()
+            if other == name
+            or distance_km(m, o) <= NEIGHBOUR_KM
+            or (m["samtgemeinde"] and m["samtgemeinde"] == o["samtgemeinde"])
+        }
+    return reach
+
+
+def quotas(munis: dict[str, dict], total: int) -> dict[str, int]:
+    """Offers per municipality: sub-linear in population, floor of 3, largest-remainder rounding."""
+    floor = 3
+    weights = {n: m["population"] ** 0.62 * CENTRE_BOOST.get(n, 1.0) for n, m in munis.items()}
+    rest = total - floor * len(munis)
+    wsum = sum(weights.values())
+    raw = {n: rest * w / wsum for n, w in weights.items()}
+    out = {n: floor + int(r) for n, r in raw.items()}
+    for n in sorted(raw, key=lambda n: raw[n] - int(raw[n]), reverse=True)[: total - sum(out.values())]:
+        out[n] += 1
+    return out
+
+
+# --- template normalisation ----------------------------------------------------------------------
+
+DEFAULTS = dict(
+    sector=None,
+    group=None,
+    providers=[],
+    needs=None,
+    targets=["erwachsene"],
+    targets_opt={},
+    age=(18, None),
+    cost=0,
+    free_p=0.0,
+    funding=[],
+    funding_opt={},
+    mode="course",
+    sessions=(1, 1),
+    total_hours=None,
+    times=[("18:00", 2)],
+    days=[1, 2, 3, 4, 5],
+    per_week=[1],
+    languages=[["Deutsch"]],
+    multi_p=0.0,
+    online_p=0.0,
+    childcare_p=0.0,
+    must=[],
+    min_pop=0,
+    email=None,
+    span_days=None,
+    body_n=(1, 2),
+    local=False,
+    close=None,
+    free_text=True,
+    on=None,
+)
+
+LOCAL_TYPES = {"kita", "schule"}  # these providers only hold offers in their own building
+
+
+def serves(p: dict, tpl: dict, reach: dict) -> set[str]:
+    """Municipalities where provider p may hold an offer of this template."""
+    if tpl["local"] or p["type"] in LOCAL_TYPES:
+        return {p["home"]}
+    return reach[p["home"]]
+
+
+def normalise(tpl: dict) -> dict:
+    t = {**DEFAULTS, **tpl}
+    t["titles"] = [x if isinstance(x, dict) else {"t": x} for x in tpl["titles"]]
+    return t
+
+
+def title_ok(title: dict, p: dict) -> bool:
+    """A title may be tied to a provider tag (e.g. "Boys'Day in der Kita" only for kitas)."""
+    return title.get("ptag") is None or title["ptag"] in p["tags"]
+
+
+def eligible_providers(tpl: dict) -> list[dict]:
+    needs = [tpl["needs"]] if isinstance(tpl["needs"], str) else tpl["needs"]
+    out = [
+        p
+        for p in T.PROVIDERS
+        if p["type"] in tpl["providers"]
+        and (not needs or any(n in p["tags"] for n in needs))
+        and any(title_ok(x, p) for x in tpl["titles"])
+    ]
+    if not out:
+        raise SystemExit(f"template {tpl['key']}: no provider fits")
+    return out
+
+
+# --- allocation of offers to municipalities and providers ----------------------------------------
+
+
+def allocate(slots: list[dict], munis: dict, reach: dict, rng: random.Random) -> None:
+    """Set slot['muni'] for every non-online slot, filling the population quotas."""
+    venue_slots = [s for s in slots if not s["online"]]
+    quota = quotas(munis, len(venue_slots))
+    count: Counter = Counter()
+    groups: dict[str, set[str]] = defaultdict(set)
+    keys: dict[str, set[str]] = defaultdict(set)
+
+    for s in venue_slots:
+        tpl = s["tpl"]
+        s["places"] = sorted(
+            {m for p in s["providers"] for m in serves(p, tpl, reach) if munis[m]["population"] >= tpl["min_pop"]}
+        )
+
+    def place(s: dict, m: str) -> None:
+        s["muni"] = m
+        count[m] += 1
+        keys[s["tpl"]["key"]].add(m)
+        if s["tpl"]["group"]:
+            groups[s["tpl"]["group"]].add(m)
+
+    # Required municipalities first (e.g. German courses in Bohmte).
+    pending = []
+    must_left = {id(t): list(t["must"]) for t in {id(s["tpl"]): s["tpl"] for s in venue_slots}.values()}
+    for s in venue_slots:
+        todo = must_left[id(s["tpl"])]
+        if todo:
+            place(s, todo.pop(0))
+        else:
+            pending.append(s)
+    # Most restricted slots first, so flexible ones can fill what is left.
+    rng.shuffle(pending)
+    pending.sort(key=lambda s: len(s["places"]))
+    for s in pending:
+        tpl = s["tpl"]
+        weights = []
+        for m in s["places"]:
+            left = quota[m] - count[m]
+            w = (left**2 if left > 0 else 0.02) + 0.01
+            if tpl["group"] and m in groups[tpl["group"]]:
+                w *= 0.25
+            if m in keys[tpl["key"]]:
+                w *= 0.3
+            weights.append(w)
+        place(s, rng.choices(s["places"], weights)[0])
+
+
+def choose_provider(s: dict, reach: dict, uses: Counter, rng: random.Random) -> dict:
+    if s["online"]:
+        cands = s["providers"]
+        weights = [1 / (1 + uses[p["name"]]) for p in cands]
+    else:
+        cands = [p for p in s["providers"] if s["muni"] in serves(p, s["tpl"], reach)]
+        weights = [(4.0 if p["home"] == s["muni"] else 1.0) / (1 + 0.5 * uses[p["name"]]) for p in cands]
+    p = rng.choices(cands, weights)[0]
+    uses[p["name"]] += 1
+    return p
+
+
+# --- timetables ----------------------------------------------------------------------------------
+
+
+def clock(start: str, hours: float) -> tuple[str, str]:
+    h, m = map(int, start.split(":"))
+    end = h * 60 + m + round(hours * 60)
+    return f"{h}:{m:02d}", f"{end // 60}:{end % 60:02d}"
+
+
+def day_phrase(days: list[int]) -> str:
+    if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+        return f"{DAY_ADVERB[days[0]]} bis {DAY_ADVERB[days[-1]]}"
+    words = [DAY_ADVERB[d] for d in days]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " und " + words[-1]
+
+
+def long_date(d: dt.date, weekday: bool = True) -> str:
+    text = f"{d.day}. {MONTHS[d.month - 1]} {d.year}"
+    return f"{DAY_NAME[d.isoweekday()]}, {text}" if weekday else text
+
+
+def is_holiday(d: dt.date) -> bool:
+    """Christmas break; courses do not meet then."""
+    return (d.month == 12 and d.day >= 23) or (d.month == 1 and d.day <= 6)
+
+
+def next_on(d: dt.date, days: list[int]) -> dt.date:
+    while d.isoweekday() not in days or is_holiday(d):
+        d += dt.timedelta(days=1)
+    return d
+
+
+def session_dates(start: dt.date, days: list[int], n: int) -> list[dt.date]:
+    out, d = [], start
+    while len(out) < n:
+        if d.isoweekday() in days and not is_holiday(d):
+            out.append(d)
+        d += dt.timedelta(days=1)
+    return out
+
+
+def timetable(tpl: dict, title: dict, today: dt.date, rng: random.Random) -> dict:
+    mode = tpl["mode"]
+    if mode == "appointment":
+        return dict(weekdays=None, start_date=None, end_date=None, schedule="nach Vereinbarung", duration_hours=None)
+    k = rng.choice(tpl["per_week"])
+    days = [1, 2, 3, 4, 5] if k == 5 else sorted(rng.sample(tpl["days"], k))
+    start_time, hours = rng.choice(tpl["times"])
+    t0, t1 = clock(start_time, hours)
+    future = lambda: next_on(today + dt.timedelta(days=rng.randint(3, 175)), days)  # noqa: E731
+
+    if mode == "recurring":
+        if k == 1 and rng.random() < 0.5:
+            phrase = f"jeden {DAY_NAME[days[0]]}"
+        else:
+            phrase = day_phrase(days)
+        schedule = f"{phrase} {t0}–{t1} Uhr"
+        if tpl["category"] in {"schule", "familienbildung", "fruehe_bildung"} and k < 5 and rng.random() < 0.3:
+            schedule += " (außer in den Schulferien)"
+        start = future() if rng.random() < 0.3 else None
+        return dict(weekdays=days, start_date=start, end_date=None, schedule=schedule, duration_hours=None)
+
+    if tpl["span_days"]:  # e.g. a family weekend from Friday afternoon to Sunday
+        start = future()
+        end = start + dt.timedelta(days=tpl["span_days"])
+        schedule = f"{long_date(start, True).rsplit(' ', 1)[0]} bis {long_date(end)}, Beginn {t0} Uhr"
+        wd = sorted({(start + dt.timedelta(days=i)).isoweekday() for i in range(tpl["span_days"] + 1)})
+        return dict(weekdays=wd, start_date=start, end_date=end, schedule=schedule, duration_hours=None)
+
+    total = title.get("total") or (rng.choice(tpl["total_hours"]) if tpl["total_hours"] else None)
+    if tpl["on"]:  # fixed yearly date, e.g. Zukunftstag on the 4th Thursday of April
+        start = fixed_date(today, *tpl["on"])
+        return dict(
+            weekdays=[start.isoweekday()],
+            start_date=start,
+            end_date=start,
+            schedule=f"{long_date(start)}, {t0}–{t1} Uhr",
+            duration_hours=_num(hours),
+        )
+    if mode == "event":
+        n = 1
+    elif total:
+        n = math.ceil(total / hours)
+    else:
+        n = rng.randint(*tpl["sessions"])
+    if n == 1:
+        start = future()
+        return dict(
+            weekdays=[start.isoweekday()],
+            start_date=start,
+            end_date=start,
+            schedule=f"{long_date(start)}, {t0}–{t1} Uhr",
+            duration_hours=_num(hours),
+        )
+    running = n >= 8 and rng.random() < RUNNING_SHARE
+    for _ in range(20):
+        base = today - dt.timedelta(days=rng.randint(7, 60)) if running else today + dt.timedelta(days=rng.randint(3, 175))
+        dates = session_dates(next_on(base, days), days, n)
+        if not running or (dates[0] < today < dates[-1]):
+            break
+        running = rng.random() < 0.5
+    else:
+        dates = session_dates(future(), days, n)
+    schedule = f"{day_phrase(days)} {t0}–{t1} Uhr"
+    if k == 5 and hours >= 6:
+        schedule += " (Vollzeit)"
+    elif n <= 16 and k < 5:
+        schedule += f", {n} Termine"
+    return dict(
+        weekdays=days, start_date=dates[0], end_date=dates[-1], schedule=schedule, duration_hours=_num(total or n * hours)
+    )
+
+
+def fixed_date(today: dt.date, month: int, weekday: int, nth: int) -> dt.date:
+    """The nth given weekday of a month, in the first year where it lies after today."""
+    for year in (today.year, today.year + 1):
+        d = dt.date(year, month, 1)
+        d += dt.timedelta(days=(weekday - d.isoweekday()) % 7 + 7 * (nth - 1))
+        if d > today:
+            return d
+    raise AssertionError
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(x, 1)
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+def cost_for(tpl: dict, rng: random.Random) -> float | int | None:
+    c = tpl["cost"]
+    if c is None or c == 0:
+        return c
+    if rng.random() < tpl["free_p"]:
+        return 0
+    lo, hi = c
+    step = 5 if hi <= 200 else 10 if hi <= 1000 else 50 if hi <= 4000 else 100
+    return max(0, round(rng.uniform(lo, hi) / step) * step)
+
+
+def join_languages(langs: list[str]) -> str:
+    extra = [x for x in langs if x != "Deutsch"]
+    return extra[0] if len(extra) == 1 else ", ".join(extra[:-1]) + " und " + extra[-1]
+
+
+def describe(tpl: dict, offer: dict, fill: dict, rng: random.Random) -> str:
+    online = offer["online"]
+    ok = lambda s: not (online and "{ort}" in s)  # noqa: E731
+    intro = rng.choice([s for s in tpl["intro"] if ok(s)])
+    bodies = [s for s in tpl["body"] if ok(s)]
+    sentences = [intro, *rng.sample(bodies, min(len(bodies), rng.randint(*tpl["body_n"])))]
+    extras = []
+    if online:
+        extras.append(
+            rng.choice(
+                [
+                    "Der Kurs findet online statt; Sie brauchen einen Computer oder ein Tablet mit Kamera.",
+                    "Sie nehmen bequem von zu Hause per Videokonferenz teil.",
+                    "Die Zugangsdaten für den virtuellen Kursraum erhalten Sie nach der Anmeldung.",
+                ]
+            )
+        )
+    for f in offer["funding"]:
+        extras.append(rng.choice(T.FUNDING_TEXT[f]))
+        break
+    if len(offer["languages"]) > 1 and tpl["category"] != "sprache":
+        extras.append(rng.choice(T.MULTILINGUAL).format(sprachen=join_languages(offer["languages"])))
+    if offer["childcare"]:
+        extras.append(rng.choice(T.CHILDCARE))
+    if (
+        offer["cost_eur"] == 0
+        and tpl["free_text"]
+        and tpl["mode"] != "appointment"
+        and "bamf" not in offer["funding"]
+        and rng.random() < 0.6
+    ):
+        extras.append(rng.choice(T.FREE))
+    close = tpl["close"] or {"recurring": T.RECURRING_CLOSE, "appointment": T.APPOINTMENT_CLOSE}.get(tpl["mode"], T.COURSE_CLOSE)
+    extras.append(rng.choice(close))
+    room = max(0, 4 - len(sentences))
+    sentences += extras[:room] if room else []
+    if len(sentences) < 2:
+        sentences.append(extras[-1])
+    text = " ".join(sentences)
+    return text.format(**fill)
+
+
+def pick_keywords(tpl: dict, title: dict, rng: random.Random) -> list[str]:
+    pool = [k for k in tpl["keywords"] if k not in title.get("kw", [])]
+    n = rng.randint(2, min(5, len(pool)))
+    out = list(dict.fromkeys([*title.get("kw", []), *rng.sample(pool, n)]))
+    return out[:6]
+
+
+# --- one offer -----------------------------------------------------------------------------------
+
+
+def build_offer(i: int, s: dict, munis: dict, provider_home: dict, used: set, today: dt.date, rng: random.Random) -> dict:
+    tpl, p, online = s["tpl"], s["provider"], s["online"]
+    muni = None if online else munis[s["muni"]]
+    place = muni["name"] if muni else p["home"]
+
+    titles = [x for x in tpl["titles"] if not (online and "{ort}" in x["t"]) and title_ok(x, p)]
+    rng.shuffle(titles)
+    title = titles[0]
+    for cand in titles:
+        if (cand["t"].format(ort=place), p["name"], place) not in used:
+            title = cand
+            break
+    tpl = {**tpl, **title.get("over", {})}
+    tt = timetable(tpl, title, today, rng)
+    text = title["t"].format(ort=place)
+    if (text, p["name"], place) in used:
+        hour = 99 if tt["schedule"] == "nach Vereinbarung" else int(tt["schedule"].split(":")[0].split()[-1])
+        for suffix in (
+            " (Abendkurs)" if hour >= 17 else " (Vormittagskurs)" if hour < 12 else " (Nachmittagskurs)",
+            " – Kurs 2",
+            " – Kurs 3",
+            " – Kurs 4",
+        ):
+            if (text + suffix, p["name"], place) not in used:
+                text += suffix
+                break
+    used.add((text, p["name"], place))
+
+    targets = list(title.get("targets", tpl["targets"]))
+    for g, prob in tpl["targets_opt"].items():
+        if g not in targets and rng.random() < prob:
+            targets.append(g)
+    age_min, age_max = title.get("age", tpl["age"])
+    langs = list(title.get("languages") or rng.choice(tpl["languages"]))
+    if title.get("lang") or rng.random() < tpl["multi_p"]:
+        langs = list(rng.choice(T.MULTI_LANGUAGE_SETS))
+    funding = list(title.get("funding", tpl["funding"]))
+    for f, prob in tpl["funding_opt"].items():
+        if f not in funding and rng.random() < prob:
+            funding.append(f)
+    cost = title["cost"] if "cost" in title else cost_for(tpl, rng)
+
+    if online:
+        venue = None
+    elif muni["name"] == p["home"] and (tpl["local"] or p["type"] in LOCAL_TYPES or rng.random() < 0.8):
+        home = provider_home[p["name"]]
+        venue = {
+            "address": p["street"],
+            "postcode": home["postcode"],
+            "municipality": muni["name"],
+            "lat": home["lat"],
+            "lon": home["lon"],
+        }
+    else:
+        label = rng.choice(T.VENUE_LABELS_BY_CATEGORY.get(tpl["category"], T.VENUE_LABELS))
+        venue = {
+            "address": f"{label}, {rng.choice(T.STREETS)} {rng.randint(1, 48)}",
+            "postcode": rng.choice(muni["postcodes"]),
+            "municipality": muni["name"],
+            "lat": round(muni["lat"] + rng.uniform(-0.01, 0.01), 4),
+            "lon": round(muni["lon"] + rng.uniform(-0.01, 0.01), 4),
+        }
+    if online:
+        tt["schedule"] += ", online" if tt["schedule"] != "nach Vereinbarung" else " (per Video oder Telefon)"
+
+    offer = {
+        "source_id": f"s-{i:04d}",
+        "title": text,
+        "description": "",
+        "category": tpl["category"],
+        "sector": tpl["sector"],
+        "keywords": pick_keywords(tpl, title, rng),
+        "provider": {"name": p["name"], "type": p["type"]},
+        "venue": venue,
+        "online": online,
+        "target_groups": targets,
+        "age_min": age_min,
+        "age_max": age_max,
+        "languages": langs,
+        "start_date": tt["start_date"].isoformat() if tt["start_date"] else None,
+        "end_date": tt["end_date"].isoformat() if tt["end_date"] else None,
+        "weekdays": tt["weekdays"],
+        "schedule": tt["schedule"],
+        "duration_hours": tt["duration_hours"],
+        "cost_eur": cost,
+        "funding": funding,
+        "accessibility": None if online or rng.random() < 0.2 else rng.choice(T.ACCESSIBILITY),
+        "childcare": bool(title.get("childcare") or rng.random() < tpl["childcare_p"]),
+        "contact_email": f"{tpl['email'] or DEFAULT_EMAIL[tpl['category']]}@{p['mail']}.example",
+        "contact_phone": None,
+        "url": URL.format(f"s-{i:04d}"),
+        "updated_at": (today - dt.timedelta(days=rng.randint(0, 60))).isoformat(),
+    }
+    fill = {"ort": place, "anbieter": p["name"], "stunden": offer["duration_hours"] or "", "termine": offer["schedule"]}
+    offer["description"] = describe(tpl, offer, fill, rng)
+    return offer
+
+
+# --- main ----------------------------------------------------------------------------------------
+
+
+def generate(today: dt.date, seed: int) -> dict:
+    rng = random.Random(seed)
+    munis = load_municipalities(CSV_PATH)
+    reach = neighbourhoods(munis)
+    for p in T.PROVIDERS:
+        if p["home"] not in munis:
+            raise SystemExit(f"provider {p['name']}: unknown municipality {p['home']}")
+    provider_home = {}
+    for p in T.PROVIDERS:
+        m = munis[p["home"]]
+        provider_home[p["name"]] = {
+            "postcode": rng.choice(m["postcodes"]),
+            "lat": round(m["lat"] + rng.uniform(-0.008, 0.008), 4),
+            "lon": round(m["lon"] + rng.uniform(-0.008, 0.008), 4),
+        }
+
+    templates = [normalise(t) for t in T.TEMPLATES]
+    slots = []
+    for tpl in templates:
+        provs = eligible_providers(tpl)
+        slots += [{"tpl": tpl, "providers": provs, "online": False} for _ in range(tpl["n"])]
+
+    # Online-only offers: a fixed share, drawn from templates that allow it.
+    cands = [s for s in slots if s["tpl"]["online_p"] > 0]
+    k = round(ONLINE_SHARE * len(slots))
+    for s in _weighted_sample(cands, [s["tpl"]["online_p"] for s in cands], k, rng):
+        s["online"] = True
+
+    allocate(slots, munis, reach, rng)
+    uses: Counter = Counter()
+    for s in slots:
+        s["provider"] = choose_provider(s, reach, uses, rng)
+
+    # Interleave categories a little so that ids are not grouped by template.
+    rng.shuffle(slots)
+    order = {
+        c: n
+        for n, c in enumerate(
+            [
+                "familienbildung",
+                "fruehe_bildung",
+                "schule",
+                "berufsorientierung",
+                "weiterbildung",
+                "sprache",
+                "grundbildung",
+                "beratung",
+            ]
+        )
+    }
+    slots.sort(key=lambda s: order[s["tpl"]["category"]])
+    used: set = set()
+    offers = [build_offer(i, s, munis, provider_home, used, today, rng) for i, s in enumerate(slots, 1)]
+    return {"source": "sample", "note": NOTE, "generated_for": today.isoformat(), "offers": offers}
+
+
+def _weighted_sample(items: list, weights: list[float], k: int, rng: random.Random) -> list:
+    # Efraimidis-Spirakis: keys u^(1/w), take the k largest.
+    keyed = sorted(((rng.random() ** (1 / w), n) for n, w in enumerate(weights)), reverse=True)
+    return [items[n] for _, n in keyed[:k]]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=dt.date(2026, 11, 27),
+        help="reference date YYYY-MM-DD (default 2026-11-27)",
+    )
+    ap.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    ap.add_argument("--out", type=Path, default=HERE / "offers.json", help="output file (default offers.json here)")
+    args = ap.parse_args(argv)
+    doc = generate(args.today, args.seed)
+    args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    cats = Counter(o["category"] for o in doc["offers"])
+    print(f"{len(doc['offers'])} offers -> {args.out}")
+    print("  " + ", ".join(f"{c}={n}" for c, n in sorted(cats.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

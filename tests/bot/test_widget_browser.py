@@ -1,0 +1,458 @@
+"""The embeddable chat widget in a real headless Chromium (Debian's), driven by Playwright.
+
+The gateway runs for real (uvicorn, fake engine); the widget is embedded with its one script tag on a page
+of ANOTHER origin, as on a county web page. Needs /usr/bin/chromium (scripts/install-browser.sh) and, for the
+accessibility check, axe-core from `npm ci`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.conversations import service
+from bot.main import create_app
+from core.config import Settings
+from core.db import session_scope
+from tests.bot.widget_server import OFFICE, FakeEngine, GatewayThread, HostPages
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+if not CHROMIUM.exists():
+    pytest.skip("/usr/bin/chromium is missing: run scripts/install-browser.sh", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (requirements/dev.in) is not installed")
+expect = sync_api.expect
+Page = sync_api.Page
+
+HOST = "bildungslotse-widget"
+TYPING = "Der Bildungslotse schreibt …"
+
+
+# ---------------------------------------------------------------- servers and browser
+
+
+@pytest.fixture(scope="module")
+def gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayThread]:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the widget does not depend on the database: its browser tests run once, on SQLite")
+    tmp = tmp_path_factory.mktemp("widget")
+    settings = Settings(
+        database_url=database_url, tracker_store_url=f"sqlite:///{tmp}/tracker.db", rate_limit_per_minute=1000
+    )
+    server = GatewayThread(create_app(settings, engine=FakeEngine())).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def host_pages(gateway: GatewayThread) -> Iterator[HostPages]:
+    tag = f'<script src="{gateway.url}/widget.js" defer></script>'
+    themed = f'<script src="{gateway.url}/widget.js" data-title="Familienlotse" data-color="#ffcc00" defer></script>'
+    pages = {
+        # What a county page adds: the one line (doctype, lang and title make the page itself valid).
+        "/": f'<!doctype html><html lang="de"><title>Landkreis Osnabrück</title>\n{tag}\n',
+        # A page whose CSS tries to reach everything, and a themed widget: nothing leaks in or out.
+        "/hostile": (
+            '<!doctype html><html lang="de"><title>Fremde Seite</title>'
+            "<style>* { color: rgb(255, 0, 0) !important; font-family: serif !important; font-size: 40px; }"
+            " div, button, p { background: rgb(0, 255, 0); letter-spacing: 5px; } html { font-size: 10px; }</style>"
+            '<p id="own">Text der Seite</p><button id="own-button">Seitenknopf</button>\n' + themed + "\n"
+        ),
+    }
+    server = HostPages(pages).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(gateway: GatewayThread) -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, host_pages: HostPages, gateway: GatewayThread) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    context.set_default_timeout(8000)
+    page = context.new_page()
+    foreign: list[str] = []
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((gateway.url, host_pages.url, "data:")) else foreign.append(r.url),
+    )
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(host_pages.url + "/")
+    yield page
+    context.close()
+    assert not foreign, f"third-party requests: {foreign}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def panel(page: Page) -> Any:
+    return page.get_by_role("dialog", name="Bildungslotse", exact=True)
+
+
+def log(page: Page) -> Any:
+    return page.get_by_role("log", name="Chatverlauf")
+
+
+def launcher(page: Page) -> Any:
+    return page.locator(".launcher")
+
+
+def open_panel(page: Page) -> None:
+    launcher(page).click()
+    expect(panel(page)).to_be_visible()
+    expect(log(page).locator(".msg.bot").first).to_contain_text("Datenschutz")
+
+
+def say(page: Page, text: str) -> None:
+    box = page.get_by_label("Ihre Nachricht")
+    box.fill(text)
+    box.press("Enter")
+
+
+def conversation_id(page: Page) -> str:
+    raw = page.evaluate(
+        "() => Object.entries(localStorage).find(([k]) => k.endsWith(':conversation'))?.[1] ?? null"
+    )
+    assert raw, "no conversation in localStorage"
+    return str(json.loads(raw)["id"])
+
+
+def shadow_focus(page: Page) -> str | None:
+    """What has the keyboard focus inside the widget (its class or id), None if it is outside."""
+    return page.evaluate(
+        f"""() => {{
+            const host = document.querySelector('{HOST}');
+            if (document.activeElement !== host) return null;
+            const el = host.shadowRoot.activeElement;
+            return el ? (el.id || el.className || el.tagName) : null;
+        }}"""
+    )
+
+
+def counsellor_says(gateway: GatewayThread, database_url: str, cid: str, text: str, *, publish: bool = True) -> None:
+    """A counsellor writes during a handover: stored through the service, announced to open streams."""
+    with session_scope(database_url) as s:
+        conv = service.get(session=s, conversation_id=cid)
+        assert conv is not None
+        m = service.append(
+            session=s,
+            conversation=conv,
+            sender="counsellor",
+            text=text,
+            extra={"handover": {"ticket_id": "T-100", "status": "active", "office": OFFICE}},
+        )
+        seq = m.seq
+    if publish:
+        gateway.call(gateway.app.state.broker.publish, cid, {"seq": seq})
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_embed_keyboard_question_quick_reply_offers_and_reload(page: Page) -> None:
+    # Embedded with one line on another origin: a chat button in the lower right corner, the panel closed.
+    assert page.locator(HOST).count() == 1
+    box = launcher(page).bounding_box()
+    assert box and box["x"] + box["width"] > 1280 - 40 and box["y"] + box["height"] > 800 - 40
+    expect(panel(page)).to_be_hidden()
+
+    # Keyboard only: Tab reaches the launcher, Enter opens, the focus moves into the panel (the input).
+    page.keyboard.press("Tab")
+    assert shadow_focus(page) == "launcher"
+    page.keyboard.press("Enter")
+    expect(panel(page)).to_be_visible()
+    assert shadow_focus(page) == "bl-input"
+    expect(launcher(page)).to_have_attribute("aria-expanded", "true")
+    welcome = log(page).locator(".msg.bot").first
+    expect(welcome).to_contain_text("30 Tage")
+    expect(welcome.get_by_role("button", name="Deutschkurs")).to_be_visible()
+
+    # A question typed and sent with Enter; the typing indicator shows while the request runs.
+    say(page, "Gibt es einen Deutschkurs in Melle? (langsam)")
+    expect(page.locator(".typing")).to_have_text(TYPING)
+    expect(page.get_by_role("status").filter(has_text=TYPING)).to_have_count(1)  # announced once
+    expect(log(page).locator(".msg.user")).to_have_text(["Sie: Gibt es einen Deutschkurs in Melle? (langsam)"])
+    expect(page.get_by_text("Ich habe 2 passende Angebote gefunden.")).to_be_visible()
+    expect(page.locator(".typing")).to_be_hidden()
+    assert shadow_focus(page) == "bl-input"
+
+    # Offer cards: title, provider, place and distance or "online", German date, cost or "kostenlos", safe link.
+    cards = log(page).locator(".offer")
+    expect(cards).to_have_count(2)
+    first, second = cards.nth(0), cards.nth(1)
+    expect(first.get_by_role("heading")).to_have_text("Deutschkurs A1 am Vormittag")
+    expect(first).to_contain_text("VHS Osnabrücker Land")
+    expect(first).to_contain_text("Melle · 2,4 km")
+    expect(first).to_contain_text("Beginn: 11.01.2027")
+    expect(first).to_contain_text("kostenlos")
+    link = first.get_by_role("link", name=re.compile("^Mehr erfahren"))
+    expect(link).to_have_attribute("href", "https://example.org/deutschkurs-a1")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(second).to_contain_text("online")
+    expect(second).to_contain_text("45,50 €")
+    expect(second.get_by_role("link")).to_have_count(0)  # javascript: URLs are never links
+
+    # The welcome's quick replies are done with; the new ones work by click.
+    expect(welcome.get_by_role("button", name="Deutschkurs")).to_be_hidden()
+    log(page).get_by_role("button", name="Weitere Angebote").click()
+    expect(log(page).locator(".msg.user")).to_have_count(2)
+    expect(log(page).locator(".msg.user").nth(1)).to_have_text("Sie: Weitere Angebote")
+    expect(cards).to_have_count(4)
+
+    # A reload keeps the conversation (and the open panel), each message exactly once.
+    cid = conversation_id(page)
+    page.reload()
+    expect(panel(page)).to_be_visible()
+    expect(log(page).locator(".msg.user")).to_have_text(
+        ["Sie: Gibt es einen Deutschkurs in Melle? (langsam)", "Sie: Weitere Angebote"]
+    )
+    expect(cards).to_have_count(4)
+    assert conversation_id(page) == cid
+    seqs = log(page).locator("[data-seq]").evaluate_all("els => els.map(e => Number(e.dataset.seq))")
+    assert seqs == list(range(1, 8))  # welcome, question, 2 answers, button, 2 answers
+
+    # Escape closes the panel and returns the focus to the launcher.
+    page.get_by_label("Ihre Nachricht").focus()
+    page.keyboard.press("Escape")
+    expect(panel(page)).to_be_hidden()
+    assert shadow_focus(page) == "launcher"
+    expect(launcher(page)).to_have_attribute("aria-expanded", "false")
+
+
+def test_handover_banner_counsellor_messages_and_network_drop(
+    page: Page, gateway: GatewayThread, database_url: str
+) -> None:
+    open_panel(page)
+    # Space on a focused quick reply works like a click.
+    log(page).get_by_role("button", name="Deutschkurs").focus()
+    page.keyboard.press("Space")
+    log(page).get_by_role("button", name="Beratung anfragen").click()
+    banner = page.get_by_role("status").filter(has_text="Bildungsbüro")
+    expect(banner).to_have_text("Wir verbinden Sie mit dem Bildungsbüro Melle …")
+
+    cid = conversation_id(page)
+    counsellor_says(gateway, database_url, cid, "Guten Tag, hier ist Frau Meyer vom Bildungsbüro.")
+    message = log(page).locator(".msg.counsellor")
+    expect(message).to_have_count(1)
+    expect(message).to_contain_text("Guten Tag, hier ist Frau Meyer vom Bildungsbüro.")
+    expect(message.locator(".who")).to_have_text("Beraterin/Berater")
+    expect(banner).to_have_text("Sie schreiben jetzt mit dem Bildungsbüro Melle")
+    styles = message.locator(".bubble").evaluate("e => getComputedStyle(e).borderLeftWidth")
+    bot_styles = log(page).locator(".msg.bot .bubble").first.evaluate("e => getComputedStyle(e).borderLeftWidth")
+    assert styles != bot_styles  # set apart from the assistant's messages
+
+    # A network drop: what arrived meanwhile is fetched when the browser is back online.
+    page.context.set_offline(True)
+    counsellor_says(gateway, database_url, cid, "Sind Sie noch da?", publish=False)
+    page.context.set_offline(False)
+    expect(message).to_have_count(2, timeout=10000)
+    expect(message.nth(1)).to_contain_text("Sind Sie noch da?")
+
+    # With the panel closed, a new message shows on the launcher.
+    page.keyboard.press("Escape")
+    counsellor_says(gateway, database_url, cid, "Ich rufe Sie morgen an.")
+    expect(launcher(page)).to_have_attribute("aria-label", "Bildungslotse – Chat, 1 neue Nachricht")
+    launcher(page).click()
+    expect(message).to_have_count(3)
+    expect(launcher(page)).to_have_attribute("aria-label", "Bildungslotse – Chat")
+
+
+def test_html_in_messages_is_shown_as_text(page: Page) -> None:
+    open_panel(page)
+    evil = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b>fett</b>'
+    say(page, evil)
+    expect(log(page).locator(".msg.user .bubble")).to_have_text("Sie: " + evil)
+    expect(log(page).locator(".msg.bot").last).to_have_text("Bildungslotse: Sie schrieben: " + evil)
+    assert log(page).locator("img, script, b").count() == 0
+    assert page.evaluate("() => window.__pwned") is None
+
+
+def test_delete_history_after_confirmation(page: Page, gateway: GatewayThread) -> None:
+    open_panel(page)
+    say(page, "Meine Telefonnummer ist 0541 123456")
+    expect(page.get_by_text("Sie schrieben: Meine Telefonnummer ist 0541 123456")).to_be_visible()
+    old = conversation_id(page)
+
+    menu = page.get_by_role("button", name="Menü")
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("button", name="Verlauf löschen").click()
+    confirm = page.get_by_role("alertdialog", name="Verlauf wirklich löschen?")
+    expect(confirm).to_be_visible()
+    assert shadow_focus(page) == "btn"  # "Abbrechen" is focused: nothing is lost by a hasty Enter
+    page.keyboard.press("Escape")  # first: cancel the question only
+    expect(confirm).to_be_hidden()
+    expect(panel(page)).to_be_visible()
+    expect(page.get_by_text("0541 123456").first).to_be_visible()
+
+    menu.click()
+    page.get_by_role("button", name="Verlauf löschen").click()
+    confirm.get_by_role("button", name="Ja, löschen").click()
+    expect(page.get_by_text("Ihr Verlauf wurde gelöscht.")).to_be_visible()
+    expect(log(page)).not_to_contain_text("0541 123456")
+    expect(log(page).locator(".msg.bot").first).to_contain_text("Datenschutz")  # a fresh start
+    new = conversation_id(page)
+    assert new != old
+    assert httpx.get(f"{gateway.url}/api/v1/conversations/{old}/messages").status_code == 404
+
+    # "Neu beginnen" starts another conversation, and a reload shows no trace of the deleted one.
+    menu.click()
+    page.get_by_role("button", name="Neu beginnen").click()
+    expect(page.get_by_text("Neues Gespräch begonnen.")).to_be_visible()
+    expect(log(page).locator(".msg.bot")).to_have_count(1)
+    assert conversation_id(page) not in (old, new)
+    page.reload()
+    expect(log(page).locator(".msg.bot").first).to_contain_text("Datenschutz")
+    expect(log(page)).not_to_contain_text("0541 123456")
+
+
+def test_expired_conversation_starts_a_new_one(page: Page, gateway: GatewayThread) -> None:
+    open_panel(page)
+    old = conversation_id(page)
+    assert httpx.delete(f"{gateway.url}/api/v1/conversations/{old}").status_code == 204
+    # The open stream learns of the deletion; after a reload a stale id leads to a fresh conversation too.
+    expect(page.get_by_text("Ihr Verlauf wurde gelöscht.")).to_be_visible()
+    expect(log(page).locator(".msg.bot")).to_have_count(1)
+    assert conversation_id(page) != old
+    page.evaluate(
+        "id => { for (const k of Object.keys(localStorage)) if (k.endsWith(':conversation'))"
+        " localStorage.setItem(k, JSON.stringify({id, seq: 3})); }",
+        old,
+    )
+    page.reload()
+    expect(log(page).locator(".msg.bot")).to_have_count(1)
+    assert conversation_id(page) != old
+    say(page, "Hallo")
+    expect(page.get_by_text("Sie schrieben: Hallo")).to_be_visible()
+
+
+def test_accessibility_axe_zoom_and_screenshots(page: Page, gateway: GatewayThread, database_url: str) -> None:
+    if not AXE.exists():
+        pytest.skip("axe-core is missing: run `npm ci` in the repository root")
+    ARTIFACTS.mkdir(exist_ok=True)
+    open_panel(page)
+    say(page, "Deutschkurs in Melle")
+    expect(log(page).locator(".offer")).to_have_count(2)
+    log(page).get_by_role("button", name="Beratung anfragen").click()
+    counsellor_says(gateway, database_url, conversation_id(page), "Guten Tag, wie kann ich helfen?")
+    expect(log(page).locator(".msg.counsellor")).to_have_count(1)
+    page.get_by_role("button", name="Menü").click()  # the menu is part of what is checked
+
+    # The live region and the labelled controls.
+    expect(log(page)).to_have_attribute("aria-live", "polite")
+    for name in ("Chat schließen", "Menü", "Senden"):
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        f"""async () => {{
+            const r = await axe.run(document.querySelector('{HOST}'), {{
+                runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}},
+                resultTypes: ['violations'],
+            }});
+            return {{
+                violations: r.violations.map(v => ({{id: v.id, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}})),
+                passes: r.passes.length,
+            }};
+        }}"""
+    )
+    assert result["violations"] == [], json.dumps(result["violations"], indent=1, ensure_ascii=False)
+    assert result["passes"] > 5
+    page.keyboard.press("Escape")  # closes the menu, not the panel
+    expect(panel(page)).to_be_visible()
+
+    page.screenshot(path=str(ARTIFACTS / "widget-1280x800.png"))
+    box = panel(page).bounding_box()
+    assert box and box["x"] > 800 and box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 800
+
+    # Phone (360 px): the panel takes the whole screen; nothing overflows sideways.
+    page.set_viewport_size({"width": 360, "height": 740})
+    box = panel(page).bounding_box()
+    assert box == {"x": 0, "y": 0, "width": 360, "height": 740}
+    expect(page.get_by_label("Ihre Nachricht")).to_be_in_viewport()
+    overflow = page.locator(".scroll").evaluate("e => e.scrollWidth - e.clientWidth")
+    assert overflow <= 0
+    page.screenshot(path=str(ARTIFACTS / "widget-360x740.png"))
+
+    # 200 % zoom of a 1280×800 window = 640×400 CSS pixels: full screen too, input and send button reachable.
+    page.set_viewport_size({"width": 640, "height": 400})
+    box = panel(page).bounding_box()
+    assert box == {"x": 0, "y": 0, "width": 640, "height": 400}
+    expect(page.get_by_role("button", name="Senden")).to_be_in_viewport()
+    assert page.locator(".scroll").evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+
+
+def test_reduced_motion_css_isolation_theme_and_demo_page(
+    browser: Any, host_pages: HostPages, gateway: GatewayThread
+) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        page.goto(host_pages.url + "/hostile")
+        button = page.get_by_role("button", name="Familienlotse – Chat")  # data-title
+        expect(button).to_be_visible()
+        styles = button.evaluate(
+            "e => { const s = getComputedStyle(e); return [s.color, s.backgroundColor, s.fontFamily, s.fontSize]; }"
+        )
+        color, background, family, size = styles
+        assert color == "rgb(255, 255, 255)" and "serif" != family.strip() and size == "16px"  # nothing leaks in
+        rgb = [int(c) for c in re.findall(r"\d+", background)[:3]]
+        assert rgb != [255, 204, 0] and contrast_with_white(rgb) >= 4.5  # a too light data-color is darkened
+        # Nothing leaks out: the page's own elements keep the page's styles.
+        assert page.locator("#own").evaluate("e => getComputedStyle(e).fontFamily") == "serif"
+        assert page.locator("#own-button").evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(0, 255, 0)"
+        button.click()
+        expect(page.get_by_role("heading", name="Familienlotse")).to_be_visible()
+        text = page.locator(".msg.bot .bubble").first
+        expect(text).to_contain_text("Datenschutz")
+        assert text.evaluate("e => getComputedStyle(e).color") == "rgb(26, 26, 26)"
+        assert page.locator(".panel").evaluate("e => getComputedStyle(e).animationName") == "none"  # reduced motion
+
+        # The gateway's own demo page embeds the widget the same way.
+        page.goto(gateway.url + "/")
+        expect(page.locator("h1")).to_contain_text("Bildungslotse")
+        assert page.locator('script[src$="widget.js"]').count() == 1
+        page.get_by_role("button", name="Bildungslotse – Chat").click()
+        expect(page.get_by_role("log").locator(".msg.bot").first).to_contain_text("Datenschutz")
+    finally:
+        context.close()
+
+
+def contrast_with_white(rgb: list[int]) -> float:
+    def channel(c: int) -> float:
+        x = c / 255
+        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+    lum = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
+    return 1.05 / (lum + 0.05)
+
