@@ -87,6 +87,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
         headers = {"Cache-Control": "max-age=300"}
         return FileResponse(STATIC / "widget.js", media_type="text/javascript", headers=headers)
 
+    @app.get("/beratung/", include_in_schema=False)
+    def inbox() -> FileResponse:
+        return FileResponse(STATIC / "beratung" / "index.html", headers={"Cache-Control": "no-cache"})
+
+    @app.get("/beratung/inbox.js", include_in_schema=False)
+    def inbox_js() -> FileResponse:
+        return FileResponse(STATIC / "beratung" / "inbox.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"})
+
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:
         return {"gateway": True, "engine": await app.state.engine.ready()}

@@ -37,20 +37,25 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-@lru_cache
 def get_engine(url: str | None = None) -> Engine:
-    return make_engine(url or get_settings().database_url)
+    # Resolve the URL before the cache, so a changed setting never gets a stale engine.
+    return _engine_for(url or get_settings().database_url)
 
 
 @lru_cache
-def _session_factory(url: str | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(url), expire_on_commit=False)
+def _engine_for(url: str) -> Engine:
+    return make_engine(url)
+
+
+@lru_cache
+def _session_factory(url: str) -> sessionmaker[Session]:
+    return sessionmaker(bind=_engine_for(url), expire_on_commit=False)
 
 
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""
-    session = _session_factory(url)()
+    session = _session_factory(url or get_settings().database_url)()
     try:
         yield session
         session.commit()

@@ -249,7 +249,7 @@
     ".banner{flex:none;margin:0;padding:10px 16px;background:#e6f2ea;color:#0a4d2b;border-bottom:1px solid #0b6e3d;",
     "  font-weight:600}",
     ".banner.waiting{background:#fff4d6;color:#5c4200;border-bottom-color:#8a6300}",
-    ".scroll{flex:1;min-height:0;overflow-y:auto;padding:12px 12px 4px;overscroll-behavior:contain}",
+    ".scroll{position:relative;flex:1;min-height:0;overflow-y:auto;padding:12px 12px 4px;overscroll-behavior:contain}",
     ".intro{margin:0 0 12px;padding:10px 12px;border-radius:8px;background:var(--soft);font-size:15px}",
     ".intro p{margin:0}",
     ".intro p+p{margin-top:6px}",
@@ -295,6 +295,7 @@
     "  .launcher{right:12px;bottom:12px}",
     "  .bubble{max-width:94%}",
     "}",
+    "@media (max-height:559.98px){.subtitle,.foot{display:none}.head{padding-top:2px;padding-bottom:2px}}",
     "@media (prefers-reduced-motion:reduce){*,*::before,*::after{animation:none!important;transition:none!important;",
     "  scroll-behavior:auto!important}}",
     "@media (forced-colors:active){.launcher,.send,.btn,.bubble,.offer,.panel{border:1px solid CanvasText}}",
@@ -316,6 +317,7 @@
     unread: 0,
     loadingHistory: false,
     retryTimer: null,
+    revealEl: null,
     generation: 0, // bumps on every new/forgotten conversation; late answers of an old one are dropped
   };
 
@@ -327,9 +329,16 @@
     host = document.createElement("bildungslotse-widget");
     host.setAttribute("lang", "de");
     shadow = host.attachShadow({ mode: "open" });
-    var style = document.createElement("style");
-    style.textContent = CSS;
-    shadow.appendChild(style);
+    // A constructed style sheet passes a host page's strict CSP (style-src without 'unsafe-inline').
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      var style = document.createElement("style");
+      style.textContent = CSS;
+      shadow.appendChild(style);
+    }
 
     ui.badge = h("span", { class: "badge", hidden: true, "aria-hidden": "true" });
     ui.launcher = h("button", {
@@ -601,7 +610,19 @@
     if (fromStream && !state.open && m.sender !== "user" && !state.loadingHistory) setUnread(state.unread + 1);
     updateQuickReplies();
     ui.intro.hidden = true;
-    if (stick || m.sender === "user") scrollToEnd();
+    if (m.sender === "user") scrollToEnd();
+    else if (stick && !state.loadingHistory) reveal(el);
+  }
+
+  /** New answers are read from their start: the first one of a batch goes to the top if all does not fit. */
+  function reveal(el) {
+    if (state.revealEl) return;
+    state.revealEl = el;
+    setTimeout(function () {
+      var first = state.revealEl;
+      state.revealEl = null;
+      if (first && first.isConnected) ui.scroll.scrollTop = Math.max(0, first.offsetTop - 8);
+    }, 0);
   }
 
   function noteSeq(m) {
@@ -749,6 +770,7 @@
         return;
       }
       if (res.ok && res.data) (res.data.messages || []).forEach(function (m) { addMessage(m, false); });
+      scrollToEnd();
       openStream();
     });
   }

@@ -153,8 +153,8 @@ def main(argv: list[str] | None = None) -> int:
             bad("integration course must be free")
         if "bildungsgutschein" in o["funding"] and o["category"] != "weiterbildung":
             bad("bildungsgutschein outside weiterbildung")
-        if "aufstiegs_bafoeg" in o["funding"] and not re.search(r"Meister|Fachwirt|Techniker|Betriebswirt",
-                                                                 o["title"]):
+        if "aufstiegs_bafoeg" in o["funding"] and not re.search(r"meister|fachwirt|techniker|betriebswirt",
+                                                                 o["title"], re.I):
             bad("aufstiegs_bafoeg only for Meister/Fachwirt/Techniker")
         if o["category"] == "beratung" and o["cost_eur"] not in (0, None):
             bad("counselling must be free")

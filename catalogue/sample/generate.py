@@ -210,7 +210,7 @@ def allocate(slots: list[dict], munis: dict, reach: dict, rng: random.Random) ->
             left = quota[m] - count[m]
             w = (left**2 if left > 0 else 0.02) + 0.01
             if tpl["group"] and m in groups[tpl["group"]]:
-                w *= 0.25
+                w *= 0.05
             if m in keys[tpl["key"]]:
                 w *= 0.3
             weights.append(w)

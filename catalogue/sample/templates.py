@@ -195,7 +195,7 @@ PROVIDERS: list[dict] = [
         {"familie", "sprache", "lernhilfe", "tagespflege"},
     ),
     # Kitas
-    _p("Kita Sonnenschein Belm", "kita", "Belm", "Lindenweg 8", "kita-sonnenschein-belm", {"kita", "familie"}),
+    _p("Kita Sonnenschein Belm", "kita", "Belm", "Lindenweg 8", "kita-sonnenschein-belm", {"kita", "familie", "sprache"}),
     _p("Kita Pusteblume Menslage", "kita", "Menslage", "Am Sportplatz 2", "kita-pusteblume", {"kita", "familie"}),
     _p("Kita Spatzennest Ostercappeln", "kita", "Ostercappeln", "Bremer Straße 31", "kita-spatzennest", {"kita", "familie"}),
     _p(
@@ -213,7 +213,7 @@ PROVIDERS: list[dict] = [
     _p("Oberschule Bohmte", "schule", "Bohmte", "Schulstraße 14", "obs-bohmte", {"lernhilfe", "bo", "ganztag"}),
     _p("Gesamtschule Melle", "schule", "Melle", "Am Schulzentrum 3", "gs-melle", {"lernhilfe", "bo", "ganztag"}),
     _p("Oberschule Fürstenau", "schule", "Fürstenau", "Schorfteichstraße 2", "obs-fuerstenau", {"lernhilfe", "bo", "ganztag"}),
-    _p("Grundschule Alfhausen", "schule", "Alfhausen", "Schulstraße 6", "gs-alfhausen", {"lernhilfe", "ganztag"}),
+    _p("Grundschule Alfhausen", "schule", "Alfhausen", "Schulstraße 6", "gs-alfhausen", {"lernhilfe", "ganztag", "sprache"}),
     _p("Abendschule Osnabrück", "schule", "Osnabrück", "Sedanstraße 20", "abendschule-os", {"abschluss", "abendschule"}),
     # Bildungsträger
     _p(
@@ -222,7 +222,7 @@ PROVIDERS: list[dict] = [
         "Bersenbrück",
         "Gewerbering 7",
         "bz-nordkreis",
-        {"abschluss", "azav", "pflege", "logistik", "kaufm", "bo", "lernhilfe", "integration", "sprache"},
+        {"abschluss", "azav", "pflege", "logistik", "technik", "kaufm", "bo", "lernhilfe", "integration", "sprache"},
     ),
     _p(
         "Technikum Georgsmarienhütte gGmbH",
@@ -544,5 +544,6 @@ MULTI_LANGUAGE_SETS = [
 from templates_family import TEMPLATES as _FAMILY  # noqa: E402
 
 from templates_school import TEMPLATES as _SCHOOL  # noqa: E402
+from templates_work import TEMPLATES as _WORK  # noqa: E402
 
-TEMPLATES: list[dict] = [*_FAMILY, *_SCHOOL]
+TEMPLATES: list[dict] = [*_FAMILY, *_SCHOOL, *_WORK]

@@ -2,62 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from bot.engine import EngineUnavailable
 from bot.main import create_app
 from core.config import InsecureConfigError, Settings
-
-
-class EchoEngine:
-    """Answers like Rasa's REST channel: a text, and offers for a search."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[str, str]] = []
-        self.down = False
-
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
-        if self.down:
-            raise EngineUnavailable("connection refused")
-        self.received.append((conversation_id, text))
-        if text == "/delete_confirmed":
-            return [{"custom": {"text": "gelöscht", "action": "delete_conversation"}}]
-        return [
-            {"recipient_id": conversation_id, "text": f"Echo: {text}",
-             "buttons": [{"title": "Mehr", "payload": "/more_offers"}]},
-            {"recipient_id": conversation_id, "custom": {"text": "Angebote", "offers": [{
-                "id": "x-1", "title": "Deutschkurs", "category": "sprache", "provider": "VHS", "municipality": "Melle",
-                "distance_km": 1.2, "online": False, "next_start": "2027-01-10", "cost_eur": 0, "url": None}]}},
-        ]  # fmt: skip
-
-    async def ready(self) -> bool:
-        return not self.down
-
-    async def aclose(self) -> None:
-        pass
-
-
-@pytest.fixture
-def engine() -> EchoEngine:
-    return EchoEngine()
-
-
-@pytest.fixture
-def tracker_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'tracker.db'}"
-    with create_engine(url).begin() as conn:
-        conn.execute(text("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, data TEXT)"))
-    return url
-
-
-@pytest.fixture
-def client(database_url: str, engine: EchoEngine, tracker_url: str) -> TestClient:
-    settings = Settings(database_url=database_url, tracker_store_url=tracker_url, rate_limit_per_minute=20)
-    return TestClient(create_app(settings, engine=engine))
+from tests.bot.conftest import FakeEngine
 
 
 def new(client: TestClient) -> str:
@@ -69,7 +20,7 @@ def new(client: TestClient) -> str:
     return str(body["conversation_id"])
 
 
-def test_conversation_roundtrip_matches_contract(client: TestClient, engine: EchoEngine) -> None:
+def test_conversation_roundtrip_matches_contract(client: TestClient, engine: FakeEngine) -> None:
     cid = new(client)
     r = client.post(f"/api/v1/conversations/{cid}/messages", json={"text": "Ich suche einen Deutschkurs in Melle"})
     assert r.status_code == 200
@@ -87,7 +38,7 @@ def test_conversation_roundtrip_matches_contract(client: TestClient, engine: Ech
     assert engine.received == [(cid, "Ich suche einen Deutschkurs in Melle")]
 
 
-def test_button_payload_shows_title(client: TestClient, engine: EchoEngine) -> None:
+def test_button_payload_shows_title(client: TestClient, engine: FakeEngine) -> None:
     cid = new(client)
     client.post(f"/api/v1/conversations/{cid}/messages", json={"text": "hallo"})
     client.post(f"/api/v1/conversations/{cid}/messages", json={"payload": "/more_offers"})
@@ -96,7 +47,7 @@ def test_button_payload_shows_title(client: TestClient, engine: EchoEngine) -> N
     assert engine.received[-1][1] == "/more_offers"
 
 
-def test_engine_down_gives_german_message_and_keeps_user_text(client: TestClient, engine: EchoEngine) -> None:
+def test_engine_down_gives_german_message_and_keeps_user_text(client: TestClient, engine: FakeEngine) -> None:
     cid = new(client)
     engine.down = True
     r = client.post(f"/api/v1/conversations/{cid}/messages", json={"text": "Hallo"})
@@ -190,4 +141,4 @@ def test_offers_and_offices_api(client: TestClient) -> None:
 
 def test_default_secret_refused_in_production() -> None:
     with pytest.raises(InsecureConfigError):
-        create_app(Settings(environment="production"), engine=EchoEngine())
+        create_app(Settings(environment="production"), engine=FakeEngine())

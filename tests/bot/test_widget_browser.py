@@ -55,9 +55,7 @@ def gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     if not database_url.startswith("sqlite"):
         pytest.skip("the widget does not depend on the database: its browser tests run once, on SQLite")
     tmp = tmp_path_factory.mktemp("widget")
-    settings = Settings(
-        database_url=database_url, tracker_store_url=f"sqlite:///{tmp}/tracker.db", rate_limit_per_minute=1000
-    )
+    settings = Settings(database_url=database_url, tracker_store_url=f"sqlite:///{tmp}/tracker.db", rate_limit_per_minute=1000)
     server = GatewayThread(create_app(settings, engine=FakeEngine())).start()
     yield server
     server.stop()
@@ -138,9 +136,7 @@ def say(page: Page, text: str) -> None:
 
 
 def conversation_id(page: Page) -> str:
-    raw = page.evaluate(
-        "() => Object.entries(localStorage).find(([k]) => k.endsWith(':conversation'))?.[1] ?? null"
-    )
+    raw = page.evaluate("() => Object.entries(localStorage).find(([k]) => k.endsWith(':conversation'))?.[1] ?? null")
     assert raw, "no conversation in localStorage"
     return str(json.loads(raw)["id"])
 
@@ -248,9 +244,7 @@ def test_embed_keyboard_question_quick_reply_offers_and_reload(page: Page) -> No
     expect(launcher(page)).to_have_attribute("aria-expanded", "false")
 
 
-def test_handover_banner_counsellor_messages_and_network_drop(
-    page: Page, gateway: GatewayThread, database_url: str
-) -> None:
+def test_handover_banner_counsellor_messages_and_network_drop(page: Page, gateway: GatewayThread, database_url: str) -> None:
     open_panel(page)
     # Space on a focused quick reply works like a click.
     log(page).get_by_role("button", name="Deutschkurs").focus()
@@ -363,6 +357,8 @@ def test_accessibility_axe_zoom_and_screenshots(page: Page, gateway: GatewayThre
     say(page, "Deutschkurs in Melle")
     expect(log(page).locator(".offer")).to_have_count(2)
     log(page).get_by_role("button", name="Beratung anfragen").click()
+    # (the answer first: on SQLite two writers at once would take the same seq)
+    expect(page.get_by_role("status").filter(has_text="Wir verbinden Sie")).to_be_visible()
     counsellor_says(gateway, database_url, conversation_id(page), "Guten Tag, wie kann ich helfen?")
     expect(log(page).locator(".msg.counsellor")).to_have_count(1)
     page.get_by_role("button", name="Menü").click()  # the menu is part of what is checked
@@ -409,12 +405,11 @@ def test_accessibility_axe_zoom_and_screenshots(page: Page, gateway: GatewayThre
     box = panel(page).bounding_box()
     assert box == {"x": 0, "y": 0, "width": 640, "height": 400}
     expect(page.get_by_role("button", name="Senden")).to_be_in_viewport()
+    page.screenshot(path=str(ARTIFACTS / "widget-640x400-zoom200.png"))
     assert page.locator(".scroll").evaluate("e => e.scrollWidth - e.clientWidth") <= 0
 
 
-def test_reduced_motion_css_isolation_theme_and_demo_page(
-    browser: Any, host_pages: HostPages, gateway: GatewayThread
-) -> None:
+def test_reduced_motion_css_isolation_theme_and_demo_page(browser: Any, host_pages: HostPages, gateway: GatewayThread) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
     try:
         page = context.new_page()
@@ -425,7 +420,7 @@ def test_reduced_motion_css_isolation_theme_and_demo_page(
             "e => { const s = getComputedStyle(e); return [s.color, s.backgroundColor, s.fontFamily, s.fontSize]; }"
         )
         color, background, family, size = styles
-        assert color == "rgb(255, 255, 255)" and "serif" != family.strip() and size == "16px"  # nothing leaks in
+        assert color == "rgb(255, 255, 255)" and family.strip() != "serif" and size == "16px"  # nothing leaks in
         rgb = [int(c) for c in re.findall(r"\d+", background)[:3]]
         assert rgb != [255, 204, 0] and contrast_with_white(rgb) >= 4.5  # a too light data-color is darkened
         # Nothing leaks out: the page's own elements keep the page's styles.
@@ -455,4 +450,3 @@ def contrast_with_white(rgb: list[int]) -> float:
 
     lum = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
     return 1.05 / (lum + 0.05)
-
