@@ -126,7 +126,7 @@ def test_reply_reaches_sse_stream(client: TestClient, staff) -> None:
                 events.append(json.loads(line[6:]))
             if any(e["sender"] == "counsellor" for e in events):
                 break
-    assert [e for e in events if e["sender"] == "counsellor"][0]["text"] == "Hallo aus Bohmte"
+    assert next(e for e in events if e["sender"] == "counsellor")["text"] == "Hallo aus Bohmte"
 
 
 def test_without_consent_only_messages_after_handover(client: TestClient, staff) -> None:

@@ -75,6 +75,12 @@ def host_pages(gateway: GatewayThread) -> Iterator[HostPages]:
             " div, button, p { background: rgb(0, 255, 0); letter-spacing: 5px; } html { font-size: 10px; }</style>"
             '<p id="own">Text der Seite</p><button id="own-button">Seitenknopf</button>\n' + themed + "\n"
         ),
+        # A strict Content-Security-Policy: scripts and requests only to the gateway, no styles at all.
+        "/strict": (
+            '<!doctype html><html lang="de"><title>Strenge Seite</title><meta http-equiv="Content-Security-Policy"'
+            f" content=\"default-src 'none'; script-src {gateway.url}; connect-src {gateway.url}; style-src 'none'\">"
+            f"\n{tag}\n"
+        ),
     }
     server = HostPages(pages).start()
     yield server
@@ -432,6 +438,14 @@ def test_reduced_motion_css_isolation_theme_and_demo_page(browser: Any, host_pag
         expect(text).to_contain_text("Datenschutz")
         assert text.evaluate("e => getComputedStyle(e).color") == "rgb(26, 26, 26)"
         assert page.locator(".panel").evaluate("e => getComputedStyle(e).animationName") == "none"  # reduced motion
+
+        # A page with a strict CSP: styled all the same, and it talks to the gateway.
+        page.goto(host_pages.url + "/strict")
+        button = page.get_by_role("button", name="Bildungslotse – Chat")
+        assert button.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(0, 90, 156)"
+        button.click()
+        expect(page.get_by_role("log").locator(".msg.bot").first).to_contain_text("Datenschutz")
+        assert page.locator(".panel").evaluate("e => getComputedStyle(e).position") == "fixed"
 
         # The gateway's own demo page embeds the widget the same way.
         page.goto(gateway.url + "/")
