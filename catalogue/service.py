@@ -134,6 +134,11 @@ def query_weights(session: Session, text: str) -> dict[str, float]:
     for term, w in expanded.items():
         if term in vocab.df:
             weights[term] = max(weights.get(term, 0.0), w)
+            continue
+        # An unknown compound often starts with a known one ("erziehungsberatung|sstelle").
+        prefix = next((term[:n] for n in range(len(term) - 1, 5, -1) if term[:n] in vocab.df), None)
+        if prefix:
+            weights[prefix] = max(weights.get(prefix, 0.0), w * 0.9)
         elif len(term) >= 4 and vocab.terms:
             for match, score, _ in process.extract(term, vocab.terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3):
                 fw = w * 0.8 * score / 100

@@ -75,3 +75,11 @@ def session(database_url: str) -> Iterator[Session]:
     with session_scope(database_url) as s:
         yield s
         s.rollback()
+
+
+@pytest.fixture(scope="session")
+def sample_database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """SQLite with the full sample catalogue, for search-quality measurements."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('sample') / 'sample.db'}"
+    setup_database(url, sample=True)
+    return url
