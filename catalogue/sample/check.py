@@ -18,20 +18,80 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CSV_PATH = HERE.parent / "data" / "municipalities.csv"
 
-CATEGORIES = {"familienbildung", "fruehe_bildung", "schule", "berufsorientierung", "weiterbildung", "sprache",
-              "grundbildung", "beratung"}
+CATEGORIES = {
+    "familienbildung",
+    "fruehe_bildung",
+    "schule",
+    "berufsorientierung",
+    "weiterbildung",
+    "sprache",
+    "grundbildung",
+    "beratung",
+}
 SECTORS = {"gesundheit", "lebensmittel", "logistik", "maschinenbau", "sonstige"}
-TARGET_GROUPS = {"eltern", "kinder", "jugendliche", "erwachsene", "senioren", "frauen", "zugewanderte",
-                 "arbeitsuchende", "alleinerziehende", "menschen_mit_behinderung"}
-FUNDING = {"bildungsgutschein", "aufstiegs_bafoeg", "but", "landkreis_zuschuss", "bamf",
-           "qualifizierungschancengesetz", "bildungsurlaub"}
-PROVIDER_TYPES = {"volkshochschule", "familienbildungsstaette", "familienzentrum", "bildungstraeger", "kita",
-                  "schule", "kammer", "jobcenter", "beratungsstelle", "verein", "landkreis"}
+TARGET_GROUPS = {
+    "eltern",
+    "kinder",
+    "jugendliche",
+    "erwachsene",
+    "senioren",
+    "frauen",
+    "zugewanderte",
+    "arbeitsuchende",
+    "alleinerziehende",
+    "menschen_mit_behinderung",
+}
+FUNDING = {
+    "bildungsgutschein",
+    "aufstiegs_bafoeg",
+    "but",
+    "landkreis_zuschuss",
+    "bamf",
+    "qualifizierungschancengesetz",
+    "bildungsurlaub",
+}
+PROVIDER_TYPES = {
+    "volkshochschule",
+    "familienbildungsstaette",
+    "familienzentrum",
+    "bildungstraeger",
+    "kita",
+    "schule",
+    "kammer",
+    "jobcenter",
+    "beratungsstelle",
+    "verein",
+    "landkreis",
+}
 TOP_KEYS = ["source", "note", "generated_for", "offers"]
-OFFER_KEYS = ["source_id", "title", "description", "category", "sector", "keywords", "provider", "venue", "online",
-              "target_groups", "age_min", "age_max", "languages", "start_date", "end_date", "weekdays", "schedule",
-              "duration_hours", "cost_eur", "funding", "accessibility", "childcare", "contact_email",
-              "contact_phone", "url", "updated_at"]
+OFFER_KEYS = [
+    "source_id",
+    "title",
+    "description",
+    "category",
+    "sector",
+    "keywords",
+    "provider",
+    "venue",
+    "online",
+    "target_groups",
+    "age_min",
+    "age_max",
+    "languages",
+    "start_date",
+    "end_date",
+    "weekdays",
+    "schedule",
+    "duration_hours",
+    "cost_eur",
+    "funding",
+    "accessibility",
+    "childcare",
+    "contact_email",
+    "contact_phone",
+    "url",
+    "updated_at",
+]
 VENUE_KEYS = ["address", "postcode", "municipality", "lat", "lon"]
 
 MIN_TOTAL = 440
@@ -43,14 +103,20 @@ PROVIDERS_RANGE = (40, 60)
 ONLINE_RANGE = (0.06, 0.12)
 
 # Coverage rules: (label, predicate on an offer, minimum number of municipalities, municipalities required).
-GERMAN = re.compile(r"Deutsch|Integrationskurs|Berufssprachkurs|Alphabetisierung")
+GERMAN = re.compile(r"deutsch|integrationskurs|berufssprachkurs|alphabetisierung", re.I)
+NOT_A_COURSE = re.compile(r"café|treff", re.I)
+
+
+def is_german_course(o: dict) -> bool:
+    return o["category"] == "sprache" and bool(GERMAN.search(o["title"])) and not NOT_A_COURSE.search(o["title"])
+
+
 COVERAGE = [
-    ("Deutschkurse", lambda o: o["category"] == "sprache" and GERMAN.search(o["title"]), 12,
-     ["Quakenbrück", "Melle", "Bohmte", "Bramsche", "Osnabrück"]),
-    ("PEKiP/Krabbelgruppen", lambda o: re.search(r"PEKiP|Krabbel", o["title"]), 10, ["Bohmte"]),
-    ("Staplerschein", lambda o: re.search(r"Stapler", o["title"]), 5, []),
-    ("Nachhilfe/Hausaufgabenhilfe", lambda o: re.search(r"Nachhilfe|Hausaufgaben|Lernförderung", o["title"]), 10, []),
-    ("Kindertagespflege", lambda o: re.search(r"Tagespflege|Tagesmutter|Tagesmütter", o["title"]), 8, []),
+    ("Deutschkurse", lambda o: is_german_course(o), 12, ["Quakenbrück", "Melle", "Bohmte", "Bramsche", "Osnabrück"]),
+    ("PEKiP/Krabbelgruppen", lambda o: re.search(r"pekip|krabbel", o["title"], re.I), 10, ["Bohmte"]),
+    ("Staplerschein", lambda o: re.search(r"stapler", o["title"], re.I), 5, []),
+    ("Nachhilfe/Hausaufgabenhilfe", lambda o: re.search(r"nachhilfe|hausaufgaben|lernförderung", o["title"], re.I), 10, []),
+    ("Kindertagespflege", lambda o: re.search(r"tagespflege|tagesmutter|tagesmütter", o["title"], re.I), 8, []),
     ("Pflegekurse", lambda o: o["sector"] == "gesundheit", 6, []),
 ]
 
@@ -63,8 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     munis = {}
     with CSV_PATH.open(encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            munis[row["name"]] = {"postcodes": set(row["postcodes"].split()), "lat": float(row["lat"]),
-                                  "lon": float(row["lon"])}
+            munis[row["name"]] = {"postcodes": set(row["postcodes"].split()), "lat": float(row["lat"]), "lon": float(row["lon"])}
     doc = json.loads(args.path.read_text(encoding="utf-8"))
     errors: list[str] = []
 
@@ -116,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         if p["type"] not in PROVIDER_TYPES or not p["name"]:
             bad(f"provider {p}")
         provider_types[p["name"]].add(p["type"])
-        if not o["languages"] or "Deutsch" not in o["languages"] and o["category"] != "sprache":
+        if not o["languages"] or ("Deutsch" not in o["languages"] and o["category"] != "sprache"):
             bad(f"languages {o['languages']}")
 
         # place
@@ -153,11 +218,22 @@ def main(argv: list[str] | None = None) -> int:
             bad("integration course must be free")
         if "bildungsgutschein" in o["funding"] and o["category"] != "weiterbildung":
             bad("bildungsgutschein outside weiterbildung")
-        if "aufstiegs_bafoeg" in o["funding"] and not re.search(r"meister|fachwirt|techniker|betriebswirt",
-                                                                 o["title"], re.I):
+        if "aufstiegs_bafoeg" in o["funding"] and not re.search(r"meister|fachwirt|techniker|betriebswirt", o["title"], re.I):
             bad("aufstiegs_bafoeg only for Meister/Fachwirt/Techniker")
         if o["category"] == "beratung" and o["cost_eur"] not in (0, None):
             bad("counselling must be free")
+        # title promises kept
+        title = o["title"]
+        if "Kinderbetreuung" in title and not o["childcare"]:
+            bad("title promises childcare")
+        if re.search(r"Frauen|Mütter(?! und)", title) and "frauen" not in o["target_groups"]:
+            bad("title addresses women but target_groups lack 'frauen'")
+        if re.search(r"Senioren|Ältere|60plus", title) and "senioren" not in o["target_groups"]:
+            bad("title addresses seniors but target_groups lack 'senioren'")
+        if "Vollzeit" in title and "Vollzeit" not in o["schedule"]:
+            bad("full-time title without full-time schedule")
+        if "integrationskurs" in title.lower() and ("bamf" not in o["funding"] or o["cost_eur"] != 0):
+            bad("integration course must be BAMF-funded and free")
 
         # time
         try:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True  # keep the sample folder free of __pycache__
 
 import templates as T  # noqa: E402
 
@@ -31,8 +32,12 @@ DAY_NAME = {1: "Montag", 2: "Dienstag", 3: "Mittwoch", 4: "Donnerstag", 5: "Frei
 MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"]
 
 # Centres of the northern county get more offers than their population alone suggests.
-CENTRE_BOOST = {"Bersenbrück": 2.2, "Quakenbrück": 1.7, "Fürstenau": 1.15, "Ankum": 1.1}
+CENTRE_BOOST = {"Bersenbrück": 2.6, "Quakenbrück": 1.9, "Fürstenau": 1.15, "Ankum": 1.1}
+# Coverage groups are spread over at least this many municipalities before they may cluster.
+GROUP_SPREAD = {"deutsch": 15, "baby": 11, "stapler": 6, "lernhilfe": 12, "tagespflege": 9, "pflege": 7}
 NEIGHBOUR_KM = 15.0
+TOWN_CAP = 35_000
+MIN_PER_PLACE = 3
 ONLINE_SHARE = 0.09
 RUNNING_SHARE = 0.12  # share of longer courses that started before --today
 DEFAULT_EMAIL = {
@@ -57,6 +62,7 @@ def load_municipalities(path: Path) -> dict[str, dict]:
             out[row["name"]] = {
                 "name": row["name"],
                 "samtgemeinde": row["samtgemeinde"] or None,
+                "county": row["type"] != "kreisfreie Stadt",
                 "postcodes": row["postcodes"].split(),
                 "lat": float(row["lat"]),
                 "lon": float(row["lon"]),
@@ -85,15 +91,22 @@ def neighbourhoods(munis: dict[str, dict]) -> dict[str, set[str]]:
 
 
 def quotas(munis: dict[str, dict], total: int) -> dict[str, int]:
-    """Offers per municipality: sub-linear in population, floor of 3, largest-remainder rounding."""
-    floor = 3
-    weights = {n: m["population"] ** 0.62 * CENTRE_BOOST.get(n, 1.0) for n, m in munis.items()}
+    """Offers per municipality, proportional to population with two caps (35 000 for towns,
+    twice that for the city of Osnabrück) and a floor of 3; largest-remainder rounding."""
+    weights = {n: min(m["population"], TOWN_CAP) * CENTRE_BOOST.get(n, 1.0) for n, m in munis.items()}
+    city = max(munis, key=lambda n: munis[n]["population"])
+    weights[city] = 2 * TOWN_CAP
+    floor = 1
     rest = total - floor * len(munis)
     wsum = sum(weights.values())
     raw = {n: rest * w / wsum for n, w in weights.items()}
     out = {n: floor + int(r) for n, r in raw.items()}
     for n in sorted(raw, key=lambda n: raw[n] - int(raw[n]), reverse=True)[: total - sum(out.values())]:
         out[n] += 1
+    for n in sorted(out, key=out.get):  # lift small places to the floor, taking from the largest
+        while out[n] < MIN_PER_PLACE:
+            out[n] += 1
+            out[max(out, key=out.get)] -= 1
     return out
 
 
@@ -130,20 +143,34 @@ DEFAULTS = dict(
     close=None,
     free_text=True,
     on=None,
+    venue_labels=None,
 )
 
-LOCAL_TYPES = {"kita", "schule"}  # these providers only hold offers in their own building
+# Kitas and schools only hold offers in their own building.
+LOCAL_TYPES = {"kita", "schule"}
+# County services do not hold offers in the city of Osnabrück.
+COUNTY_TYPES = {"landkreis", "jobcenter"}
+# Public providers of the city of Osnabrück stay in the city; private training companies travel.
+CITY_TYPES = {"volkshochschule", "familienbildungsstaette", "familienzentrum", "beratungsstelle"}
 
 
-def serves(p: dict, tpl: dict, reach: dict) -> set[str]:
+def serves(p: dict, tpl: dict, reach: dict, munis: dict) -> set[str]:
     """Municipalities where provider p may hold an offer of this template."""
-    if tpl["local"] or p["type"] in LOCAL_TYPES:
+    if tpl["local"] or p["type"] in LOCAL_TYPES or (not munis[p["home"]]["county"] and p["type"] in CITY_TYPES):
         return {p["home"]}
-    return reach[p["home"]]
+    return {
+        m
+        for m in reach[p["home"]]
+        if m == p["home"] or (munis[m]["population"] >= tpl["min_pop"] and (munis[m]["county"] or p["type"] not in COUNTY_TYPES))
+    }
+
+
+# Vocational courses are held in towns unless the provider's own house is elsewhere.
+CATEGORY_MIN_POP = {"weiterbildung": 7000}
 
 
 def normalise(tpl: dict) -> dict:
-    t = {**DEFAULTS, **tpl}
+    t = {**DEFAULTS, "min_pop": CATEGORY_MIN_POP.get(tpl["category"], 0), **tpl}
     t["titles"] = [x if isinstance(x, dict) else {"t": x} for x in tpl["titles"]]
     return t
 
@@ -180,9 +207,7 @@ def allocate(slots: list[dict], munis: dict, reach: dict, rng: random.Random) ->
 
     for s in venue_slots:
         tpl = s["tpl"]
-        s["places"] = sorted(
-            {m for p in s["providers"] for m in serves(p, tpl, reach) if munis[m]["population"] >= tpl["min_pop"]}
-        )
+        s["places"] = sorted({m for p in s["providers"] for m in serves(p, tpl, reach, munis)})
 
     def place(s: dict, m: str) -> None:
         s["muni"] = m
@@ -209,20 +234,32 @@ def allocate(slots: list[dict], munis: dict, reach: dict, rng: random.Random) ->
         for m in s["places"]:
             left = quota[m] - count[m]
             w = (left**2 if left > 0 else 0.02) + 0.01
-            if tpl["group"] and m in groups[tpl["group"]]:
-                w *= 0.05
+            grp = tpl["group"]
+            if grp and m in groups[grp]:
+                w *= 0.05 if len(groups[grp]) < GROUP_SPREAD.get(grp, 0) else 0.7
             if m in keys[tpl["key"]]:
-                w *= 0.3
+                w *= 0.5
             weights.append(w)
         place(s, rng.choices(s["places"], weights)[0])
 
+    # Repair: lift places still below the floor with slots from places that are over their quota.
+    for m in sorted(munis, key=lambda n: count[n]):
+        while count[m] < MIN_PER_PLACE:
+            movable = [s for s in pending if m in s["places"] and count[s["muni"]] > max(quota[s["muni"]], MIN_PER_PLACE)]
+            movable = movable or [s for s in pending if m in s["places"] and count[s["muni"]] > MIN_PER_PLACE]
+            if not movable:
+                break
+            s = max(movable, key=lambda s: count[s["muni"]] - quota[s["muni"]])
+            count[s["muni"]] -= 1
+            place(s, m)
 
-def choose_provider(s: dict, reach: dict, uses: Counter, rng: random.Random) -> dict:
+
+def choose_provider(s: dict, reach: dict, munis: dict, uses: Counter, rng: random.Random) -> dict:
     if s["online"]:
         cands = s["providers"]
         weights = [1 / (1 + uses[p["name"]]) for p in cands]
     else:
-        cands = [p for p in s["providers"] if s["muni"] in serves(p, s["tpl"], reach)]
+        cands = [p for p in s["providers"] if s["muni"] in serves(p, s["tpl"], reach, munis)]
         weights = [(4.0 if p["home"] == s["muni"] else 1.0) / (1 + 0.5 * uses[p["name"]]) for p in cands]
     p = rng.choices(cands, weights)[0]
     uses[p["name"]] += 1
@@ -274,17 +311,14 @@ def timetable(tpl: dict, title: dict, today: dt.date, rng: random.Random) -> dic
     mode = tpl["mode"]
     if mode == "appointment":
         return dict(weekdays=None, start_date=None, end_date=None, schedule="nach Vereinbarung", duration_hours=None)
-    k = rng.choice(tpl["per_week"])
+    k = min(rng.choice(tpl["per_week"]), len(tpl["days"]))
     days = [1, 2, 3, 4, 5] if k == 5 else sorted(rng.sample(tpl["days"], k))
     start_time, hours = rng.choice(tpl["times"])
     t0, t1 = clock(start_time, hours)
-    future = lambda: next_on(today + dt.timedelta(days=rng.randint(3, 175)), days)  # noqa: E731
+    future = lambda: next_on(today + dt.timedelta(days=rng.randint(3, 170)), days)  # noqa: E731
 
     if mode == "recurring":
-        if k == 1 and rng.random() < 0.5:
-            phrase = f"jeden {DAY_NAME[days[0]]}"
-        else:
-            phrase = day_phrase(days)
+        phrase = f"jeden {DAY_NAME[days[0]]}" if k == 1 and rng.random() < 0.5 else day_phrase(days)
         schedule = f"{phrase} {t0}–{t1} Uhr"
         if tpl["category"] in {"schule", "familienbildung", "fruehe_bildung"} and k < 5 and rng.random() < 0.3:
             schedule += " (außer in den Schulferien)"
@@ -301,10 +335,11 @@ def timetable(tpl: dict, title: dict, today: dt.date, rng: random.Random) -> dic
     total = title.get("total") or (rng.choice(tpl["total_hours"]) if tpl["total_hours"] else None)
     if tpl["on"]:  # fixed yearly date, e.g. Zukunftstag on the 4th Thursday of April
         start = fixed_date(today, *tpl["on"])
+        listed = start <= today + dt.timedelta(days=180)  # too far ahead: date only in the text
         return dict(
             weekdays=[start.isoweekday()],
-            start_date=start,
-            end_date=start,
+            start_date=start if listed else None,
+            end_date=start if listed else None,
             schedule=f"{long_date(start)}, {t0}–{t1} Uhr",
             duration_hours=_num(hours),
         )
@@ -325,7 +360,7 @@ def timetable(tpl: dict, title: dict, today: dt.date, rng: random.Random) -> dic
         )
     running = n >= 8 and rng.random() < RUNNING_SHARE
     for _ in range(20):
-        base = today - dt.timedelta(days=rng.randint(7, 60)) if running else today + dt.timedelta(days=rng.randint(3, 175))
+        base = today - dt.timedelta(days=rng.randint(7, 60)) if running else today + dt.timedelta(days=rng.randint(3, 170))
         dates = session_dates(next_on(base, days), days, n)
         if not running or (dates[0] < today < dates[-1]):
             break
@@ -407,7 +442,8 @@ def describe(tpl: dict, offer: dict, fill: dict, rng: random.Random) -> str:
         and rng.random() < 0.6
     ):
         extras.append(rng.choice(T.FREE))
-    close = tpl["close"] or {"recurring": T.RECURRING_CLOSE, "appointment": T.APPOINTMENT_CLOSE}.get(tpl["mode"], T.COURSE_CLOSE)
+    closers = {"recurring": T.RECURRING_CLOSE, "appointment": T.APPOINTMENT_CLOSE, "event": T.EVENT_CLOSE}
+    close = tpl["close"] or closers.get(tpl["mode"], T.COURSE_CLOSE)
     extras.append(rng.choice(close))
     room = max(0, 4 - len(sentences))
     sentences += extras[:room] if room else []
@@ -427,18 +463,22 @@ def pick_keywords(tpl: dict, title: dict, rng: random.Random) -> list[str]:
 # --- one offer -----------------------------------------------------------------------------------
 
 
-def build_offer(i: int, s: dict, munis: dict, provider_home: dict, used: set, today: dt.date, rng: random.Random) -> dict:
+def build_offer(
+    i: int, s: dict, munis: dict, provider_home: dict, used: set, title_uses: Counter, today: dt.date, rng: random.Random
+) -> dict:
     tpl, p, online = s["tpl"], s["provider"], s["online"]
     muni = None if online else munis[s["muni"]]
     place = muni["name"] if muni else p["home"]
 
     titles = [x for x in tpl["titles"] if not (online and "{ort}" in x["t"]) and title_ok(x, p)]
     rng.shuffle(titles)
+    titles.sort(key=lambda x: title_uses[x["t"]])  # least used title variants first
     title = titles[0]
     for cand in titles:
         if (cand["t"].format(ort=place), p["name"], place) not in used:
             title = cand
             break
+    title_uses[title["t"]] += 1
     tpl = {**tpl, **title.get("over", {})}
     tt = timetable(tpl, title, today, rng)
     text = title["t"].format(ort=place)
@@ -471,7 +511,9 @@ def build_offer(i: int, s: dict, munis: dict, provider_home: dict, used: set, to
 
     if online:
         venue = None
-    elif muni["name"] == p["home"] and (tpl["local"] or p["type"] in LOCAL_TYPES or rng.random() < 0.8):
+    elif (
+        muni["name"] == p["home"] and not tpl["venue_labels"] and (tpl["local"] or p["type"] in LOCAL_TYPES or rng.random() < 0.8)
+    ):
         home = provider_home[p["name"]]
         venue = {
             "address": p["street"],
@@ -481,7 +523,7 @@ def build_offer(i: int, s: dict, munis: dict, provider_home: dict, used: set, to
             "lon": home["lon"],
         }
     else:
-        label = rng.choice(T.VENUE_LABELS_BY_CATEGORY.get(tpl["category"], T.VENUE_LABELS))
+        label = rng.choice(tpl["venue_labels"] or T.VENUE_LABELS_BY_CATEGORY.get(tpl["category"], T.VENUE_LABELS))
         venue = {
             "address": f"{label}, {rng.choice(T.STREETS)} {rng.randint(1, 48)}",
             "postcode": rng.choice(muni["postcodes"]),
@@ -559,7 +601,7 @@ def generate(today: dt.date, seed: int) -> dict:
     allocate(slots, munis, reach, rng)
     uses: Counter = Counter()
     for s in slots:
-        s["provider"] = choose_provider(s, reach, uses, rng)
+        s["provider"] = choose_provider(s, reach, munis, uses, rng)
 
     # Interleave categories a little so that ids are not grouped by template.
     rng.shuffle(slots)
@@ -580,7 +622,8 @@ def generate(today: dt.date, seed: int) -> dict:
     }
     slots.sort(key=lambda s: order[s["tpl"]["category"]])
     used: set = set()
-    offers = [build_offer(i, s, munis, provider_home, used, today, rng) for i, s in enumerate(slots, 1)]
+    title_uses: Counter = Counter()
+    offers = [build_offer(i, s, munis, provider_home, used, title_uses, today, rng) for i, s in enumerate(slots, 1)]
     return {"source": "sample", "note": NOTE, "generated_for": today.isoformat(), "offers": offers}
 
 

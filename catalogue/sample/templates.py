@@ -86,8 +86,22 @@ PROVIDERS: list[dict] = [
         "vhs-badessen",
         VHS_TAGS,
     ),
-    _p("Volkshochschule Melle", "volkshochschule", "Melle", "Lindenstraße 12", "vhs-melle", VHS_TAGS | {"abschluss", "alpha", "pflege"}),
-    _p("Volkshochschule Stadt Osnabrück", "volkshochschule", "Osnabrück", "Bergstraße 8", "vhs-osnabrueck", VHS_TAGS | {"lernhilfe", "abschluss", "alpha"}),
+    _p(
+        "Volkshochschule Melle",
+        "volkshochschule",
+        "Melle",
+        "Lindenstraße 12",
+        "vhs-melle",
+        VHS_TAGS | {"abschluss", "alpha", "pflege"},
+    ),
+    _p(
+        "Volkshochschule Stadt Osnabrück",
+        "volkshochschule",
+        "Osnabrück",
+        "Bergstraße 8",
+        "vhs-osnabrueck",
+        VHS_TAGS | {"lernhilfe", "abschluss", "alpha"},
+    ),
     # Familienbildungsstätten
     _p(
         "Familienbildungsstätte Melle",
@@ -196,7 +210,6 @@ PROVIDERS: list[dict] = [
     ),
     # Kitas
     _p("Kita Sonnenschein Belm", "kita", "Belm", "Lindenweg 8", "kita-sonnenschein-belm", {"kita", "familie", "sprache"}),
-    _p("Kita Pusteblume Menslage", "kita", "Menslage", "Am Sportplatz 2", "kita-pusteblume", {"kita", "familie"}),
     _p("Kita Spatzennest Ostercappeln", "kita", "Ostercappeln", "Bremer Straße 31", "kita-spatzennest", {"kita", "familie"}),
     _p(
         "Kita Regenbogen Neuenkirchen",
@@ -230,7 +243,7 @@ PROVIDERS: list[dict] = [
         "Georgsmarienhütte",
         "Industriestraße 15",
         "technikum-gmh",
-        {"azav", "technik", "meister", "logistik", "bo"},
+        {"azav", "technik", "meister_technik", "techniker", "logistik", "bo"},
     ),
     _p(
         "Logistik-Akademie Osnabrück",
@@ -262,7 +275,7 @@ PROVIDERS: list[dict] = [
         "Quakenbrück",
         "Industriestraße 4",
         "lebensmittel-akademie",
-        {"azav", "lebensmittel", "meister"},
+        {"azav", "lebensmittel", "meister_lm"},
     ),
     _p(
         "Verkehrs- und Logistikschule Bramsche",
@@ -294,7 +307,15 @@ PROVIDERS: list[dict] = [
         "Wallenhorst",
         "Hansastraße 30",
         "kbi-wallenhorst",
-        {"azav", "kaufm", "meister"},
+        {"azav", "kaufm", "meister_kaufm"},
+    ),
+    _p(
+        "Schulungszentrum Lebensmittel Dissen",
+        "bildungstraeger",
+        "Dissen am Teutoburger Wald",
+        "Am Gewerbepark 6",
+        "sz-lebensmittel-dissen",
+        {"azav", "lebensmittel"},
     ),
     # Kammer, Jobcenter
     _p(
@@ -303,7 +324,7 @@ PROVIDERS: list[dict] = [
         "Osnabrück",
         "Am Schölerberg 1",
         "kammer-bz-os",
-        {"meister", "bo", "lebensmittel", "technik", "kaufm", "logistik"},
+        {"meister_technik", "meister_kaufm", "meister_lm", "bo", "kaufm"},
     ),
     _p(
         "Jobcenter Osnabrücker Land – Standort Bersenbrück",
@@ -418,7 +439,7 @@ VENUE_LABELS = [
 ]
 VENUE_LABELS_BY_CATEGORY = {
     "familienbildung": ["Gemeindehaus", "Pfarrheim", "Mehrgenerationenhaus", "Familientreff", "Kita-Mehrzweckraum"],
-    "fruehe_bildung": ["Kita-Mehrzweckraum", "Gemeindehaus", "Familientreff", "Rathaus, Sitzungssaal"],
+    "fruehe_bildung": ["Kita-Mehrzweckraum", "Gemeindehaus", "Familientreff", "Pfarrheim"],
     "schule": ["Grundschule", "Oberschule", "Jugendzentrum", "Gemeindebücherei"],
     "berufsorientierung": ["Jugendzentrum", "Oberschule", "Rathaus, Sitzungssaal", "Stadthalle"],
     "weiterbildung": ["Schulungszentrum", "Gewerbehof", "Betriebshalle", "Seminarhaus"],
@@ -520,6 +541,12 @@ RECURRING_CLOSE = [
     "Neue Teilnehmende sind jederzeit willkommen.",
     "Bitte melden Sie sich vor dem ersten Besuch kurz an.",
 ]
+EVENT_CLOSE = [
+    "Um eine kurze Anmeldung wird gebeten.",
+    "Bitte melden Sie sich bis drei Tage vorher an.",
+    "Die Teilnehmerzahl ist begrenzt.",
+    "Weitere Termine finden Sie auf der Internetseite des Anbieters.",
+]
 COURSE_CLOSE = [
     "Eine Anmeldung ist erforderlich.",
     "Die Plätze sind begrenzt, bitte melden Sie sich frühzeitig an.",
@@ -541,9 +568,12 @@ MULTI_LANGUAGE_SETS = [
 
 # --- the offer templates ------------------------------------------------------------------------
 
+from templates_early import TEMPLATES as _EARLY  # noqa: E402
 from templates_family import TEMPLATES as _FAMILY  # noqa: E402
-
+from templates_language import TEMPLATES as _LANGUAGE  # noqa: E402
+from templates_learning import TEMPLATES as _LEARNING  # noqa: E402
 from templates_school import TEMPLATES as _SCHOOL  # noqa: E402
 from templates_work import TEMPLATES as _WORK  # noqa: E402
+from templates_work_tech import TEMPLATES as _WORK_TECH  # noqa: E402
 
-TEMPLATES: list[dict] = [*_FAMILY, *_SCHOOL, *_WORK]
+TEMPLATES: list[dict] = [*_FAMILY, *_EARLY, *_SCHOOL, *_WORK, *_WORK_TECH, *_LANGUAGE, *_LEARNING]
