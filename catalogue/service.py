@@ -24,8 +24,9 @@ from catalogue.text import expand, terms
 ONLINE_DISTANCE_KM = 10.0  # how far away an online offer "feels" when ranked against venues
 DISTANCE_SCALE_KM = 20.0  # at this distance a match counts half
 FUZZY_CUTOFF = 82
+COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dropped
 MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
-MAX_CANDIDATES = 5000
+MAX_CANDIDATES = 2000
 
 
 @dataclass
@@ -129,22 +130,33 @@ def next_start(offer: Offer, today: dt.date) -> dt.date | None:
 def query_weights(session: Session, text: str) -> dict[str, float]:
     """Index terms for a search text, each weighted by how it was found (exact/part/synonym/typo) and IDF."""
     vocab = _vocabulary(session)
-    expanded = expand(terms(text, drop_fillers=True))
+    typed = terms(text, drop_fillers=True)
+    expanded = expand(typed)
     weights: dict[str, float] = {}
+    meant: set[str] = set()  # the citizen's own words, or what their typo or unknown compound stands for
+
+    def put(term: str, w: float, own: bool) -> None:
+        weights[term] = max(weights.get(term, 0.0), w)
+        if own:
+            meant.add(term)
+
     for term, w in expanded.items():
+        own = term in typed
         if term in vocab.df:
-            weights[term] = max(weights.get(term, 0.0), w)
+            put(term, w, own)
             continue
         # An unknown compound often starts with a known one ("erziehungsberatung|sstelle").
         prefix = next((term[:n] for n in range(len(term) - 1, 5, -1) if term[:n] in vocab.df), None)
         if prefix:
-            weights[prefix] = max(weights.get(prefix, 0.0), w * 0.9)
+            put(prefix, w * 0.9, own)
         elif len(term) >= 4 and vocab.terms:
             for match, score, _ in process.extract(term, vocab.terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3):
-                fw = w * 0.8 * score / 100
-                weights[match] = max(weights.get(match, 0.0), fw)
+                put(match, w * 0.8 * score / 100, own)
     n = max(vocab.total, 1)
-    return {t: w * math.log(1 + n / vocab.df[t]) for t, w in weights.items()}
+    # Derived terms (parts, synonyms) found in a large share of all offers ("kurs", "bildung") cost the
+    # most to scan and say the least; what the citizen typed is always kept.
+    kept = {t: w for t, w in weights.items() if t in meant or vocab.df[t] / n <= COMMON_SHARE}
+    return {t: w * math.log(1 + n / vocab.df[t]) for t, w in kept.items()}
 
 
 def _filters(query: SearchQuery, place: Place | None, today: dt.date) -> list:  # type: ignore[type-arg]
@@ -199,50 +211,45 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
     weights = query_weights(session, query.q) if query.q.strip() else {}
     if query.q.strip() and not weights:
         return SearchResult(0, [], place, {})
+    # Rank on light rows (id, score, coordinates); load whole offers only for the requested page.
+    light = (Offer.id, Offer.lat, Offer.lon, Offer.online)
     if weights:
         # CASE rather than a VALUES join: SQLite cannot alias the columns of a VALUES subquery.
         qw = case(*((OfferTerm.term == t, w) for t, w in weights.items()), else_=0.0)
         score = func.sum(OfferTerm.weight * qw).label("score")
         stmt = (
-            select(OfferTerm.offer_id, score)
-            .join(Offer, Offer.id == OfferTerm.offer_id)
+            select(*light, score)
+            .join(OfferTerm, OfferTerm.offer_id == Offer.id)
             .where(OfferTerm.term.in_(list(weights)), *conds)
-            .group_by(OfferTerm.offer_id)
+            .group_by(*light)
             .order_by(score.desc())
             .limit(MAX_CANDIDATES)
         )
-        scored = {oid: float(s) for oid, s in session.execute(stmt)}
+        rows = session.execute(stmt).all()
     else:
-        stmt2 = select(Offer.id).where(*conds).limit(MAX_CANDIDATES)
-        scored = {oid: 1.0 for oid in session.scalars(stmt2)}
-    if not scored:
+        rows = [(*r, 1.0) for r in session.execute(select(*light).where(*conds).limit(MAX_CANDIDATES)).all()]
+    if not rows:
         return SearchResult(0, [], place, weights)
     # Relevance is relative to the best match, so a weak match stays weak however near it is.
-    best = max(scored.values())
-    offers = {o.id: o for o in session.scalars(select(Offer).where(Offer.id.in_(scored)))}
-    hits = []
-    for oid, raw in scored.items():
-        offer = offers[oid]
-        distance = None
-        if place and offer.lat is not None and offer.lon is not None:
-            distance = haversine_km(place.municipality.lat, place.municipality.lon, offer.lat, offer.lon)
-            if query.radius_km and distance > query.radius_km:
-                continue
-        relevance = raw / best
+    best = max(float(r[4]) for r in rows)
+    ranked: list[tuple[float, float, str, float, float | None]] = []
+    for oid, lat, lon, online, raw in rows:
+        relevance = float(raw) / best
         if relevance < MIN_RELEVANCE:
             continue
-        felt = ONLINE_DISTANCE_KM if offer.online else distance
+        distance = None
+        if place and lat is not None and lon is not None:
+            distance = haversine_km(place.municipality.lat, place.municipality.lon, lat, lon)
+            if query.radius_km and distance > query.radius_km:
+                continue
+        felt = ONLINE_DISTANCE_KM if online else distance
         factor = 1.0 if felt is None or place is None else 1.0 / (1.0 + felt / DISTANCE_SCALE_KM)
-        hits.append(Hit(offer, relevance * factor, relevance, distance, next_start(offer, today)))
-    hits.sort(
-        key=lambda h: (
-            -round(h.score, 6),
-            h.distance_km if h.distance_km is not None else 999,
-            h.next_start or dt.date.max,
-            h.offer.id,
-        )
-    )
-    return SearchResult(len(hits), hits[query.offset : query.offset + query.limit], place, weights)
+        ranked.append((-round(relevance * factor, 6), distance if distance is not None else 999.0, oid, relevance, distance))
+    ranked.sort()
+    page = ranked[query.offset : query.offset + query.limit]
+    offers = {o.id: o for o in session.scalars(select(Offer).where(Offer.id.in_([r[2] for r in page])))}
+    hits = [Hit(offers[oid], -neg, rel, dist, next_start(offers[oid], today)) for neg, _, oid, rel, dist in page]
+    return SearchResult(len(ranked), hits, place, weights)
 
 
 def get_offer(*, session: Session, offer_id: str) -> Offer | None:

@@ -140,6 +140,95 @@ _QUERY_FILLERS = {
 }
 
 
+# Function words that say nothing about an offer; dropped everywhere (index and queries).
+STOPWORDS = frozenset(
+    [
+        "der",
+        "die",
+        "das",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "einen",
+        "einem",
+        "eines",
+        "und",
+        "oder",
+        "aber",
+        "auch",
+        "als",
+        "am",
+        "an",
+        "auf",
+        "aus",
+        "bei",
+        "bis",
+        "durch",
+        "fuer",
+        "gegen",
+        "im",
+        "in",
+        "ins",
+        "mit",
+        "nach",
+        "ohne",
+        "seit",
+        "ueber",
+        "um",
+        "unter",
+        "vom",
+        "von",
+        "vor",
+        "zu",
+        "zum",
+        "zur",
+        "sie",
+        "er",
+        "es",
+        "wir",
+        "ihr",
+        "ich",
+        "du",
+        "sich",
+        "ist",
+        "sind",
+        "wird",
+        "werden",
+        "wurde",
+        "hat",
+        "haben",
+        "kann",
+        "koennen",
+        "nicht",
+        "kein",
+        "keine",
+        "noch",
+        "nur",
+        "schon",
+        "so",
+        "wie",
+        "wenn",
+        "dass",
+        "da",
+        "dort",
+        "hier",
+        "alle",
+        "allen",
+        "jede",
+        "jeden",
+        "jedem",
+        "jeder",
+        "sowie",
+        "bzw",
+        "ca",
+        "etc",
+    ]
+)
+
+
 def fold(text: str) -> str:
     """Lowercase, umlauts to ae/oe/ue, ß to ss, other accents dropped."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
@@ -277,7 +366,7 @@ def terms(text: str, *, drop_fillers: bool = False) -> list[str]:
     out = []
     for w in words(text):
         t = lemma(w)
-        if len(t) < 2 and not t.isdigit():
+        if (len(t) < 2 and not t.isdigit()) or t in STOPWORDS:
             continue
         if drop_fillers and (t in _QUERY_FILLERS or fold(w) in _QUERY_FILLERS):
             continue
@@ -296,7 +385,7 @@ def expand(term_list: Iterable[str]) -> dict[str, float]:
     def put_synonyms(t: str, w: float) -> None:
         # A phrase's single words say less than the phrase ("Deutsch lernen" -> "lernen").
         for s in synonyms(t):
-            parts = s.split()
+            parts = [p for p in s.split() if p not in STOPWORDS]
             for part in parts:
                 put(part, w if len(parts) == 1 else w / 2)
 
@@ -307,3 +396,9 @@ def expand(term_list: Iterable[str]) -> dict[str, float]:
             put(part, 0.6)
             put_synonyms(part, 0.5)
     return weights
+
+
+def warm_up() -> None:
+    """Load the lemma table and compound vocabulary now (about a second) rather than on a citizen's first search."""
+    base_vocabulary()
+    synonym_groups()
