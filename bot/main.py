@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -19,8 +20,10 @@ from bot.engine import Engine, RasaEngine
 from bot.events import Broker
 from bot.notify import LogNotifier, Notifier, SmtpNotifier
 from bot.ratelimit import RateLimiter
+from bot.telegram import install_telegram
 from bot.tickets.views import router as tickets_router
 from bot.tracker import delete_tracker
+from catalogue.text import warm_up
 from catalogue.views import router as catalogue_router
 from core.config import Settings, get_settings
 
@@ -34,6 +37,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(warm_up)
         yield
         await app.state.engine.aclose()
 
@@ -76,6 +80,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
     app.include_router(catalogue_router)
     app.include_router(auth_router)
     app.include_router(tickets_router)
+    install_telegram(app, settings)
 
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:

@@ -24,7 +24,8 @@ from catalogue.text import expand, terms
 ONLINE_DISTANCE_KM = 10.0  # how far away an online offer "feels" when ranked against venues
 DISTANCE_SCALE_KM = 20.0  # at this distance a match counts half
 FUZZY_CUTOFF = 82
-COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dropped
+COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dropped …
+COMMON_MIN_ROWS = 500  # … once they are common enough to cost scanning time
 MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
 MAX_CANDIDATES = 2000
 
@@ -155,7 +156,7 @@ def query_weights(session: Session, text: str) -> dict[str, float]:
     n = max(vocab.total, 1)
     # Derived terms (parts, synonyms) found in a large share of all offers ("kurs", "bildung") cost the
     # most to scan and say the least; what the citizen typed is always kept.
-    kept = {t: w for t, w in weights.items() if t in meant or vocab.df[t] / n <= COMMON_SHARE}
+    kept = {t: w for t, w in weights.items() if t in meant or vocab.df[t] <= max(COMMON_SHARE * n, COMMON_MIN_ROWS)}
     return {t: w * math.log(1 + n / vocab.df[t]) for t, w in kept.items()}
 
 

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     office_mail_pattern: str = "{office}@bildungsbuero.example"
     # Flood protection: messages one client may send per minute.
     rate_limit_per_minute: int = 30
+    # Telegram channel: off without a token. With a public (non-loopback) public_url it runs as a webhook
+    # under /telegram/webhook (secret header; derived from secret_key if not set), otherwise by long polling.
+    telegram_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base: str = "https://api.telegram.org/bot"
+    telegram_use_polling: bool = False
 
     def check_production_safety(self) -> None:
         """Refuse to run with development defaults anywhere but on a developer's machine."""

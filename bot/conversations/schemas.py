@@ -34,6 +34,8 @@ class MessageOut(BaseModel):
     offers: list[OfferOut] = Field(default_factory=list)
     handover: Handover | None = None
     created_at: dt.datetime
+    # Telegram could not deliver this message (blocked bot, deleted chat …); shown to the counsellor.
+    undelivered: bool = False
 
 
 class ConversationCreated(BaseModel):

@@ -31,6 +31,7 @@ def to_out(message: Message) -> MessageOut:
         offers=extra.get("offers", []),
         handover=extra.get("handover"),
         created_at=message.created_at,
+        undelivered=bool(extra.get("undelivered")),
     )
 
 

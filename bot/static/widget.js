@@ -516,7 +516,9 @@
       var href = safeUrl(m[0]);
       if (!href) continue;
       if (m.index > last) frag.appendChild(document.createTextNode(text.slice(last, m.index)));
-      frag.appendChild(h("a", { href: href, target: "_blank", rel: "noopener noreferrer", text: m[0] }));
+      frag.appendChild(h("a", { href: href, target: "_blank", rel: "noopener noreferrer" }, [
+        document.createTextNode(m[0]), h("span", { class: "sr", text: T.newTab }),
+      ]));
       last = m.index + m[0].length;
     }
     if (last < text.length) frag.appendChild(document.createTextNode(text.slice(last)));

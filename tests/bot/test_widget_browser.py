@@ -295,6 +295,15 @@ def test_html_in_messages_is_shown_as_text(page: Page) -> None:
     assert log(page).locator("img, script, b").count() == 0
     assert page.evaluate("() => window.__pwned") is None
 
+    # Web addresses in a text become links, but only http(s) ones.
+    say(page, "Siehe https://example.org/info, nicht javascript:alert(1)")
+    reply = log(page).locator(".msg.bot").last
+    expect(reply).to_contain_text("Sie schrieben: Siehe https://example.org/info")
+    links = reply.get_by_role("link")
+    expect(links).to_have_count(1)
+    expect(links).to_have_attribute("href", "https://example.org/info")
+    expect(links).to_have_attribute("rel", "noopener noreferrer")
+
 
 def test_delete_history_after_confirmation(page: Page, gateway: GatewayThread) -> None:
     open_panel(page)
