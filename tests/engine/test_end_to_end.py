@@ -79,3 +79,27 @@ def test_funding_question(stack: dict[str, str]) -> None:
     cid = start(gateway)
     replies = say(gateway, cid, "bekomme ich einen Bildungsgutschein für die Weiterbildung?")
     assert "AZAV" in replies[0]["text"]
+
+
+def post_payload(gateway: str, cid: str, payload: str) -> list[dict]:
+    r = httpx.post(f"{gateway}/api/v1/conversations/{cid}/messages", json={"payload": payload}, timeout=60)
+    assert r.status_code == 200, r.text
+    return list(r.json()["messages"])
+
+
+def test_handover_form_creates_ticket_and_relays(stack: dict[str, str]) -> None:
+    gateway = stack["gateway"]
+    cid = start(gateway)
+    asked = say(gateway, cid, "ich möchte mit einem Berater sprechen")
+    assert "Gemeinde" in asked[-1]["text"]
+    language = say(gateway, cid, "Bohmte")
+    assert "Sprache" in language[-1]["text"]
+    gender = post_payload(gateway, cid, '/inform{"language": "egal"}')
+    assert "Frau oder einem Mann" in gender[-1]["text"]
+    consent = post_payload(gateway, cid, '/inform{"counsellor_gender": "egal"}')
+    assert "weitergeben" in consent[-1]["text"]
+    notice = post_payload(gateway, cid, "/affirm")
+    handover = next(m["handover"] for m in notice if m["handover"])
+    assert handover["status"] == "waiting" and handover["office"]["id"] == "bohmte"
+    # Held back for the counsellor: no answer from the assistant now.
+    assert say(gateway, cid, "Ich brauche Hilfe bei der Kursanmeldung") == []

@@ -1,0 +1,78 @@
+"""The `bildungslotse` command: --help everywhere, import and search from the shell, accounts."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from bot.cli import build_parser, main
+
+COMMANDS = [
+    [], ["db"], ["db", "upgrade"], ["setup"], ["catalogue"], ["catalogue", "import"], ["catalogue", "search"],
+    ["counsellor"], ["counsellor", "add"], ["counsellor", "samples"], ["engine"], ["engine", "train"],
+    ["engine", "model-path"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("words", COMMANDS, ids=lambda w: " ".join(w) or "top")
+def test_every_command_has_german_help(words: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args([*words, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: bildungslotse" in capsys.readouterr().out
+
+
+def test_search_prints_results(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database-url", database_url, "catalogue", "search", "deutschkurs", "--near", "Melle"]) == 0
+    out = capsys.readouterr().out
+    assert "Treffer nahe Melle" in out and "Integrationskurs Deutsch" in out
+
+
+def test_search_unknown_place(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database-url", database_url, "catalogue", "search", "x", "--near", "Atlantis"]) == 2
+    assert "Atlantis" in capsys.readouterr().err
+
+
+def test_import_reports_rejected_rows(database_url: str, tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "o.json"
+    good = {
+        "source_id": "c1",
+        "title": "Kurs",
+        "category": "sprache",
+        "provider": {"name": "P"},
+        "venue": {"municipality": "Melle"},
+    }
+    path.write_text(json.dumps({"source": "cli", "offers": [good, {**good, "source_id": "c2", "cost_eur": -1}]}))
+    assert main(["--database-url", database_url, "catalogue", "import", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert "abgelehnt 1" in captured.out and "Zeile" in captured.err and "negativ" in captured.err
+    assert main(["--database-url", database_url, "catalogue", "import", str(path), "--strict"]) == 1
+    assert main(["--database-url", database_url, "catalogue", "import", str(tmp_path / "missing.json")]) == 2
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert main(["--database-url", database_url, "catalogue", "import", str(broken)]) == 2
+
+
+def test_counsellor_add(database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    args = [
+        "--database-url",
+        database_url,
+        "counsellor",
+        "add",
+        "--office",
+        "melle",
+        "--username",
+        "cli-user",
+        "--password-stdin",
+    ]
+    monkeypatch.setattr("sys.stdin", io.StringIO("ein-sicheres-passwort\n"))
+    assert main([*args, "--languages", "de,tr", "--gender", "w"]) == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("ein-sicheres-passwort\n"))
+    assert main(args) == 2  # taken
+    monkeypatch.setattr("sys.stdin", io.StringIO("kurz\n"))
+    assert main([*args[:-3], "--username", "other", "--password-stdin"]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("ein-sicheres-passwort\n"))
+    assert main([*args[:4], "--office", "atlantis", "--username", "x-user", "--password-stdin"]) == 2
+    assert "Unbekanntes Bildungsbüro: atlantis" in capsys.readouterr().err
