@@ -19,6 +19,7 @@ from bot.counsellors.views import router as auth_router
 from bot.engine import Engine, RasaEngine
 from bot.events import Broker
 from bot.notify import LogNotifier, Notifier, SmtpNotifier
+from bot.privacy import purge_periodically
 from bot.ratelimit import RateLimiter
 from bot.telegram import install_telegram
 from bot.tickets.views import router as tickets_router
@@ -38,7 +39,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(warm_up)
+        purge = asyncio.create_task(purge_periodically(app.state, settings.database_url))
         yield
+        purge.cancel()
         await app.state.engine.aclose()
 
     app = FastAPI(

@@ -13,8 +13,8 @@ from bot.conversations import service
 from bot.conversations.models import Conversation, Message
 from bot.conversations.schemas import ConversationCreated, MessageIn, MessageList, MessageOut
 from bot.deps import BrokerDep, EngineDep, LimiterDep, SessionDep, SettingsDep
+from bot.privacy import delete_everywhere
 from bot.relay import handle_citizen_message
-from bot.tickets import service as tickets
 from core.db import session_scope
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["Chat"])
@@ -156,11 +156,4 @@ def delete_conversation(conversation_id: str, session: SessionDep, request: Requ
 
 
 def _delete_everywhere(session: SessionDep, request: Request, conversation_id: str) -> bool:
-    """Our rows, then every other store registered at start-up (the engine's tracker, tickets …)."""
-    tickets.forget_conversation(session=session, conversation_id=conversation_id)
-    found = service.delete_conversation(session=session, conversation_id=conversation_id)
-    session.commit()
-    for hook in request.app.state.on_conversation_deleted:
-        hook(conversation_id)
-    request.app.state.broker.publish(conversation_id, {"deleted": True})
-    return found
+    return delete_everywhere(session=session, state=request.app.state, conversation_id=conversation_id)

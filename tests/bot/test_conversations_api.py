@@ -29,7 +29,8 @@ def test_conversation_roundtrip_matches_contract(client: TestClient, engine: Fak
     assert messages[0]["buttons"] == [{"title": "Mehr", "payload": "/more_offers"}]
     offer = messages[1]["offers"][0]
     assert offer["category"] == "sprache" and offer["next_start"] == "2027-01-10"
-    assert set(messages[0]) == {"seq", "sender", "text", "buttons", "offers", "handover", "created_at"}
+    # the contract's fields, plus "undelivered" (our extension for counsellors)
+    assert set(messages[0]) == {"seq", "sender", "text", "buttons", "offers", "handover", "created_at", "undelivered"}
     history = client.get(f"/api/v1/conversations/{cid}/messages").json()["messages"]
     assert [m["seq"] for m in history] == [1, 2, 3, 4]
     assert history[1] == {**history[1], "sender": "user", "text": "Ich suche einen Deutschkurs in Melle"}
@@ -142,3 +143,19 @@ def test_offers_and_offices_api(client: TestClient) -> None:
 def test_default_secret_refused_in_production() -> None:
     with pytest.raises(InsecureConfigError):
         create_app(Settings(environment="production"), engine=FakeEngine())
+
+
+def test_retention_purges_old_conversations(client: TestClient, database_url: str) -> None:
+    import datetime as dt
+
+    from bot.conversations.models import Conversation
+    from bot.privacy import purge_expired
+    from core.db import session_scope
+
+    old, fresh = new(client), new(client)
+    with session_scope(database_url) as session:
+        session.get(Conversation, old).last_activity = dt.datetime.now(dt.UTC) - dt.timedelta(days=31)
+    with session_scope(database_url) as session:
+        assert purge_expired(session=session, state=client.app.state) >= 1
+    assert client.get(f"/api/v1/conversations/{old}/messages").status_code == 404
+    assert client.get(f"/api/v1/conversations/{fresh}/messages").status_code == 200
