@@ -25,6 +25,9 @@ $(ENGINE): requirements/engine.lock $(APP)
 	$(UV) pip sync -q --python .venv-engine/bin/python requirements/engine.lock
 	touch $@
 
+node_modules/.package-lock.json: package-lock.json  # axe-core for the accessibility test
+	npm ci --no-audit --no-fund
+
 setup: $(APP)  ## database: migrations, reference data, sample catalogue
 	.venv/bin/bildungslotse setup
 	.venv/bin/bildungslotse counsellor samples
@@ -35,7 +38,8 @@ train: $(APP) $(ENGINE)  ## train the engine if its training data changed
 run: setup train  ## install, train, load data, start engine, actions and gateway
 	scripts/run.sh
 
-test: $(APP) $(ENGINE)  ## every test (the engine is trained once, cached by content hash)
+test: $(APP) $(ENGINE) node_modules/.package-lock.json  ## every test (the engine is trained once, cached by content hash)
+	scripts/install-browser.sh
 	.venv/bin/bildungslotse engine train
 	.venv/bin/pytest -q -p no:cacheprovider
 

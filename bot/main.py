@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from bot.conversations.views import router as conversations_router
 from bot.counsellors.views import router as auth_router
@@ -95,9 +95,23 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
         headers = {"Cache-Control": "max-age=300"}
         return FileResponse(STATIC / "widget.js", media_type="text/javascript", headers=headers)
 
+    @app.get("/beratung", include_in_schema=False)
+    def inbox_redirect() -> RedirectResponse:
+        return RedirectResponse("/beratung/", status_code=308)
+
     @app.get("/beratung/", include_in_schema=False)
     def inbox() -> FileResponse:
-        return FileResponse(STATIC / "beratung" / "index.html", headers={"Cache-Control": "no-cache"})
+        # The inbox shows personal data: never inside a frame, never leaking the address elsewhere.
+        headers = {
+            "Cache-Control": "no-cache",
+            "Content-Security-Policy": (
+                "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; "
+                "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+            ),
+            "X-Frame-Options": "DENY",
+            "Referrer-Policy": "no-referrer",
+        }
+        return FileResponse(STATIC / "beratung" / "index.html", headers=headers)
 
     @app.get("/beratung/inbox.js", include_in_schema=False)
     def inbox_js() -> FileResponse:

@@ -226,7 +226,7 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
             .order_by(score.desc())
             .limit(MAX_CANDIDATES)
         )
-        rows = session.execute(stmt).all()
+        rows: list[tuple[str, float | None, float | None, bool, float]] = [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
     else:
         rows = [(*r, 1.0) for r in session.execute(select(*light).where(*conds).limit(MAX_CANDIDATES)).all()]
     if not rows:

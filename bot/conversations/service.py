@@ -6,7 +6,7 @@ import re
 import secrets
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.conversations.models import Conversation, Message, utcnow
@@ -50,11 +50,17 @@ def create(*, session: Session, channel: str = "web", conversation_id: str | Non
 def append(
     *, session: Session, conversation: Conversation, sender: str, text: str | None, extra: dict[str, Any] | None = None
 ) -> Message:
-    """Add a message with the conversation's next sequence number (row-locked on PostgreSQL)."""
-    locked = session.scalars(select(Conversation).where(Conversation.id == conversation.id).with_for_update()).one()
-    message = Message(conversation_id=locked.id, seq=locked.next_seq, sender=sender, text=text, extra=extra or {})
-    locked.next_seq += 1
-    locked.last_activity = utcnow()
+    """Add a message with the conversation's next sequence number.
+
+    One atomic UPDATE … RETURNING hands out the number, so two writers (a citizen and a counsellor at
+    the same moment) never get the same one, on SQLite (write lock) as on PostgreSQL (row lock)."""
+    seq = session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation.id)
+        .values(next_seq=Conversation.next_seq + 1, last_activity=utcnow())
+        .returning(Conversation.next_seq)
+    ).scalar_one()
+    message = Message(conversation_id=conversation.id, seq=seq - 1, sender=sender, text=text, extra=extra or {})
     session.add(message)
     session.flush()
     return message

@@ -46,3 +46,23 @@ def current_counsellor(request: Request, session: SessionDep, token: Annotated[s
 
 
 CounsellorDep = Annotated[Counsellor, Depends(current_counsellor)]
+
+
+class Me(BaseModel):
+    username: str
+    office_id: str
+    languages: list[str]
+    gender: str | None
+    is_admin: bool
+
+
+@router.get("/me", response_model=Me)
+def me(counsellor: CounsellorDep) -> Me:
+    """Who is logged in, so the inbox knows whether to show the county's figures."""
+    return Me(
+        username=counsellor.username,
+        office_id=counsellor.office_id,
+        languages=counsellor.languages,
+        gender=counsellor.gender,
+        is_admin=counsellor.is_admin,
+    )

@@ -318,6 +318,7 @@
     loadingHistory: false,
     retryTimer: null,
     revealEl: null,
+    handoverSeq: 0,
     generation: 0, // bumps on every new/forgotten conversation; late answers of an old one are dropped
   };
 
@@ -608,7 +609,10 @@
     }
     ui.log.insertBefore(el, next);
     noteSeq(m);
-    if (m.handover !== undefined && m.handover !== null) showHandover(m.handover);
+    if (m.handover && m.seq >= state.handoverSeq) {
+      state.handoverSeq = m.seq; // a late, older message does not bring back an old state
+      showHandover(m.handover);
+    }
     if (fromStream && !state.open && m.sender !== "user" && !state.loadingHistory) setUnread(state.unread + 1);
     updateQuickReplies();
     ui.intro.hidden = true;
@@ -690,6 +694,7 @@
     state.pending = [];
     state.lastSeq = 0;
     state.lastUserSeq = 0;
+    state.handoverSeq = 0;
     setUnread(0);
   }
 

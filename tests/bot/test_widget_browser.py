@@ -196,6 +196,14 @@ def test_embed_keyboard_question_quick_reply_offers_and_reload(page: Page) -> No
     welcome = log(page).locator(".msg.bot").first
     expect(welcome).to_contain_text("30 Tage")
     expect(welcome.get_by_role("button", name="Deutschkurs")).to_be_visible()
+    # Tab order follows the reading order: … quick replies, input, send button.
+    page.keyboard.press("Tab")
+    assert shadow_focus(page) == "send"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")
+    expect(welcome.get_by_role("button", name="Nachhilfe")).to_be_focused()
+    page.keyboard.press("Tab")
+    assert shadow_focus(page) == "bl-input"
 
     # A question typed and sent with Enter; the typing indicator shows while the request runs.
     say(page, "Gibt es einen Deutschkurs in Melle? (langsam)")

@@ -1,0 +1,986 @@
+/* Posteingang der Bildungsbüros: Beraterinnen und Berater sehen und beantworten die Anfragen, die der
+ * Bildungslotse an ihr Büro weitergegeben hat.
+ *
+ * No framework, no build step, no third-party requests. Every piece of data from the API is rendered with
+ * textContent (never innerHTML). The page polls: the ticket list every 4 s, the open ticket every 3 s; both
+ * update the DOM in place, so focus, scroll position and the reply being typed stay where they are.
+ */
+(() => {
+  'use strict';
+
+  // The page lives at <gateway>/beratung/; the API at <gateway>/api/v1/ (also behind a path prefix).
+  const API = new URL('../api/v1/', location.href).href;
+  const TOKEN_KEY = 'bildungslotse.beratung.token';
+  const USER_KEY = 'bildungslotse.beratung.user';
+  const SELECTED_KEY = 'bildungslotse.beratung.selected';
+  const LIST_MS = 4000;
+  const DETAIL_MS = 3000;
+  const FIGURES_MS = 30000;
+  const CLOSED_SHOWN = 50;
+  const MAX_REPLY = 4000;
+  const MAX_NOTE = 2000;
+  const BASE_TITLE = 'Posteingang – Bildungslotse';
+  const OFFLINE = 'Keine Verbindung zum Server. Die Ansicht wird automatisch weiter aktualisiert.';
+
+  const STATUS = { waiting: 'Wartend', active: 'In Bearbeitung', closed: 'Abgeschlossen' };
+  const CHANNELS = { web: 'Website-Chat', telegram: 'Telegram' };
+  const SENDERS = {
+    user: 'Bürgerin/Bürger',
+    bot: 'Assistent (Bildungslotse)',
+    counsellor: 'Beratung (Bildungsbüro)',
+    system: 'Systemhinweis',
+  };
+  const GENDERS = { w: 'Wunsch: Beraterin', m: 'Wunsch: Berater', d: 'Wunsch: divers' };
+  const LANGUAGES = {
+    de: 'Deutsch', en: 'Englisch', tr: 'Türkisch', ar: 'Arabisch', ru: 'Russisch', uk: 'Ukrainisch',
+    pl: 'Polnisch', fa: 'Farsi', ku: 'Kurdisch', ti: 'Tigrinya', fr: 'Französisch', es: 'Spanisch',
+  };
+
+  const $ = (id) => document.getElementById(id);
+  const ui = {
+    skip: $('skip'), who: $('who'), logout: $('logout'), alert: $('alert'), live: $('live'),
+    loginView: $('login-view'), loginForm: $('login-form'), username: $('username'), password: $('password'),
+    loginButton: $('login-button'), inboxView: $('inbox-view'), figures: $('figures'), figuresBody: $('figures-body'),
+    tickets: $('tickets'), ticketsHeading: $('tickets-h'), detailEmpty: $('detail-empty'), detailBody: $('detail-body'),
+    detailHeading: $('detail-h'), detailMeta: $('detail-meta'), deletedNotice: $('deleted-notice'),
+    summary: $('summary'), callback: $('callback'), consent: $('consent'), claim: $('claim'),
+    transcript: $('transcript'), replyForm: $('reply-form'), reply: $('reply'), replyHint: $('reply-hint'),
+    send: $('send'), closeForm: $('close-form'), closeNote: $('close-note'), close: $('close'),
+    closedInfo: $('closed-info'),
+  };
+  const filterButtons = Array.from(document.querySelectorAll('[data-filter]'));
+  const groups = {};
+  for (const section of document.querySelectorAll('.group[data-status]')) {
+    groups[section.dataset.status] = {
+      section,
+      list: section.querySelector('.ticket-list'),
+      count: section.querySelector('.count'),
+      empty: section.querySelector('.empty'),
+    };
+  }
+
+  const state = {
+    token: null,
+    username: '',
+    officeId: null,
+    session: 0, // bumped at every log-in/log-out: late answers of an old session are dropped
+    tickets: new Map(), // id -> TicketOut
+    items: new Map(), // id -> {li, button, topic, wait, meta}
+    known: null, // ids seen so far (null until the first list arrived)
+    filter: 'all',
+    selected: null,
+    detailGen: 0, // bumped around every action: an older poll answer must not overwrite a newer state
+    lastSeq: 0,
+    staticSig: '',
+    drafts: new Map(),
+    notes: new Map(),
+    draftOwner: null,
+    offices: new Map(),
+    isAdmin: false,
+    figures: null,
+    offline: false,
+    timers: {},
+    busy: new Set(),
+  };
+
+  // ------------------------------------------------------------------ small helpers
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function setText(node, text) {
+    const value = text === undefined || text === null ? '' : String(text);
+    if (node.textContent !== value) node.textContent = value;
+  }
+
+  function parseDate(value) {
+    if (!value) return null;
+    let iso = String(value);
+    if (!/(Z|[+-]\d\d:?\d\d)$/i.test(iso)) iso += 'Z'; // SQLite returns naive UTC times
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+
+  const timeFmt = new Intl.DateTimeFormat('de-DE', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Berlin' });
+  const dayFmt = new Intl.DateTimeFormat('de-DE', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'Europe/Berlin' });
+
+  function fmtTime(value) {
+    const date = parseDate(value);
+    if (!date) return '';
+    const day = dayFmt.format(date);
+    return (day === dayFmt.format(new Date()) ? 'heute' : day) + ', ' + timeFmt.format(date) + ' Uhr';
+  }
+
+  function fmtMinutes(value) {
+    const minutes = Math.max(0, Number(value) || 0);
+    if (minutes < 1) return 'weniger als 1 Min.';
+    if (minutes < 60) return Math.floor(minutes) + ' Min.';
+    if (minutes < 1440) {
+      const h = Math.floor(minutes / 60);
+      const m = Math.floor(minutes % 60);
+      return h + ' Std.' + (m ? ' ' + m + ' Min.' : '');
+    }
+    const d = Math.floor(minutes / 1440);
+    return d === 1 ? '1 Tag' : d + ' Tagen';
+  }
+
+  function fmtMedian(value) {
+    if (value === null || value === undefined) return 'noch keine';
+    const minutes = Number(value);
+    if (minutes < 60) return minutes.toLocaleString('de-DE', { maximumFractionDigits: 1 }) + ' Min.';
+    return fmtMinutes(minutes);
+  }
+
+  function officeName(id) {
+    return state.offices.get(id) || id || '';
+  }
+
+  function topicOf(ticket) {
+    const topic = ticket.summary && ticket.summary.topic;
+    return topic ? String(topic) : 'Persönliche Beratung';
+  }
+
+  function languageLabel(code) {
+    return code ? 'Sprache: ' + (LANGUAGES[code] || code) : '';
+  }
+
+  function waitText(ticket) {
+    const minutes = fmtMinutes(ticket.waiting_minutes);
+    if (ticket.status === 'waiting') return 'wartet seit ' + minutes;
+    if (ticket.status === 'active') {
+      return ticket.first_reply_at ? 'erste Antwort nach ' + minutes : 'übernommen, wartet seit ' + minutes + ' auf Antwort';
+    }
+    return 'abgeschlossen ' + fmtTime(ticket.closed_at);
+  }
+
+  function metaParts(ticket) {
+    const parts = [
+      ticket.municipality || 'Gemeinde unbekannt',
+      CHANNELS[ticket.channel] || ticket.channel,
+      languageLabel(ticket.language),
+      GENDERS[ticket.gender] || '',
+    ];
+    if (state.isAdmin) parts.push(officeName(ticket.office_id));
+    return parts.filter(Boolean);
+  }
+
+  function decodeClaims(token) {
+    try {
+      const part = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      const bytes = Uint8Array.from(atob(part), (c) => c.charCodeAt(0));
+      return JSON.parse(new TextDecoder().decode(bytes)) || {};
+    } catch (_) {
+      return {};
+    }
+  }
+
+  // ------------------------------------------------------------------ messages to the user
+
+  function showError(message) {
+    setText(ui.alert, message);
+  }
+
+  function clearError() {
+    setText(ui.alert, '');
+  }
+
+  let livePending = [];
+  let liveTimer = null;
+  function announce(message) {
+    livePending.push(message);
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(() => {
+      ui.live.textContent = '';
+      const text = livePending.join(' ');
+      livePending = [];
+      // a fresh text node each time, so that the same words are announced again
+      setTimeout(() => { ui.live.textContent = text; }, 50);
+    }, 150);
+  }
+
+  class ApiError extends Error {
+    constructor(status, message) {
+      super(message);
+      this.status = status;
+      this.quiet = false; // already handled (log-in shown again) or an answer of an old session
+    }
+  }
+
+  function report(err) {
+    if (err && err.quiet) return;
+    showError(err && err.message ? err.message : 'Unbekannter Fehler.');
+  }
+
+  function pollFailed(err) {
+    if (err.quiet) return;
+    if (err.status === 0 || err.status >= 500) {
+      if (!state.offline) {
+        state.offline = true;
+        showError(err.status === 0 ? OFFLINE : err.message);
+      }
+      return;
+    }
+    showError(err.message);
+  }
+
+  function pollOk() {
+    if (!state.offline) return;
+    state.offline = false;
+    if (ui.alert.textContent === OFFLINE || ui.alert.textContent.startsWith('Der Server meldet')) clearError();
+    announce('Verbindung wiederhergestellt.');
+  }
+
+  // ------------------------------------------------------------------ API
+
+  async function api(path, { method = 'GET', json, form, auth = true } = {}) {
+    const session = state.session;
+    const headers = { Accept: 'application/json' };
+    let body;
+    if (json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = JSON.stringify(json);
+    } else if (form) {
+      body = new URLSearchParams(form);
+    }
+    if (auth) headers.Authorization = 'Bearer ' + state.token;
+    let response;
+    try {
+      response = await fetch(API + path, { method, headers, body, cache: 'no-store', credentials: 'same-origin' });
+    } catch (_) {
+      throw new ApiError(0, OFFLINE);
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch (_) {
+      data = null;
+    }
+    if (session !== state.session) {
+      const stale = new ApiError(-1, 'veraltet');
+      stale.quiet = true;
+      throw stale;
+    }
+    if (!response.ok) {
+      const detail = data && typeof data.detail === 'string'
+        ? data.detail
+        : `Der Server meldet einen Fehler (${response.status}). Bitte versuchen Sie es erneut.`;
+      const err = new ApiError(response.status, detail);
+      if (response.status === 401 && auth) {
+        err.quiet = true;
+        logout(detail, { keepDrafts: true });
+      }
+      throw err;
+    }
+    return data;
+  }
+
+  // ------------------------------------------------------------------ log-in / log-out
+
+  async function onLogin(event) {
+    event.preventDefault();
+    if (state.busy.has('login')) return;
+    const username = ui.username.value.trim();
+    const password = ui.password.value;
+    if (!username || !password) {
+      showError('Bitte Benutzername und Passwort eingeben.');
+      (username ? ui.password : ui.username).focus();
+      return;
+    }
+    setBusy(ui.loginButton, 'login', true);
+    try {
+      const data = await api('auth/token', { method: 'POST', form: { username, password }, auth: false });
+      ui.password.value = '';
+      sessionStorage.setItem(TOKEN_KEY, data.access_token);
+      sessionStorage.setItem(USER_KEY, username);
+      startInbox(data.access_token, username, true);
+    } catch (err) {
+      report(err);
+      ui.password.focus();
+      ui.password.select();
+    } finally {
+      setBusy(ui.loginButton, 'login', false);
+    }
+  }
+
+  function startInbox(token, username, focusList) {
+    state.session += 1;
+    state.token = token;
+    state.username = username;
+    const claims = decodeClaims(token);
+    state.officeId = claims.office || null;
+    if (state.draftOwner !== username) {
+      state.drafts.clear();
+      state.notes.clear();
+      state.draftOwner = username;
+    }
+    state.known = null;
+    state.offline = false;
+    clearError();
+    ui.loginView.hidden = true;
+    ui.inboxView.hidden = false;
+    ui.logout.hidden = false;
+    ui.skip.hidden = false;
+    ui.who.hidden = false;
+    renderWho();
+    if (focusList) ui.ticketsHeading.focus();
+    loadOffices();
+    refreshList();
+    refreshFigures();
+    repeat('list', refreshList, LIST_MS);
+    const saved = sessionStorage.getItem(SELECTED_KEY);
+    if (saved) selectTicket(saved, false);
+  }
+
+  function renderWho() {
+    const office = state.officeId ? ' · ' + officeName(state.officeId) : '';
+    setText(ui.who, 'Angemeldet als ' + state.username + office);
+  }
+
+  function logout(message, { keepDrafts = false } = {}) {
+    saveDrafts();
+    state.session += 1;
+    for (const name of Object.keys(state.timers)) stop(name);
+    state.token = null;
+    sessionStorage.removeItem(TOKEN_KEY);
+    if (!keepDrafts) {
+      sessionStorage.removeItem(USER_KEY);
+      sessionStorage.removeItem(SELECTED_KEY);
+      state.drafts.clear();
+      state.notes.clear();
+      state.draftOwner = null;
+    }
+    state.tickets.clear();
+    state.items.clear();
+    state.known = null;
+    state.isAdmin = false;
+    state.figures = null;
+    state.busy.clear();
+    for (const group of Object.values(groups)) {
+      group.list.replaceChildren();
+      setText(group.count, '');
+    }
+    closeDetail();
+    ui.figures.hidden = true;
+    ui.figuresBody.replaceChildren();
+    ui.inboxView.hidden = true;
+    ui.logout.hidden = true;
+    ui.skip.hidden = true;
+    ui.who.hidden = true;
+    ui.loginView.hidden = false;
+    document.title = BASE_TITLE;
+    if (message) showError(message);
+    else clearError();
+    ui.username.value = ui.username.value || sessionStorage.getItem(USER_KEY) || '';
+    (ui.username.value ? ui.password : ui.username).focus();
+    if (!message) announce('Sie sind abgemeldet.');
+  }
+
+  // ------------------------------------------------------------------ polling
+
+  function repeat(name, fn, ms) {
+    stop(name);
+    const loop = { timer: null };
+    state.timers[name] = loop;
+    const tick = async () => {
+      try {
+        await fn();
+      } finally {
+        if (state.timers[name] === loop) loop.timer = setTimeout(tick, ms); // not stopped or replaced meanwhile
+      }
+    };
+    loop.timer = setTimeout(tick, ms);
+  }
+
+  function stop(name) {
+    const loop = state.timers[name];
+    if (loop) clearTimeout(loop.timer);
+    delete state.timers[name];
+  }
+
+  function setBusy(button, key, on) {
+    if (on) {
+      state.busy.add(key);
+      button.setAttribute('aria-disabled', 'true'); // not `disabled`: that would drop keyboard focus
+    } else {
+      state.busy.delete(key);
+      button.removeAttribute('aria-disabled');
+    }
+  }
+
+  // ------------------------------------------------------------------ offices and figures
+
+  async function loadOffices() {
+    if (state.offices.size) return;
+    try {
+      const offices = await api('offices', { auth: false });
+      for (const office of offices) state.offices.set(office.id, office.name);
+      renderWho();
+      renderList();
+      if (state.figures) renderFigures(state.figures);
+    } catch (_) {
+      // names are a nicety: ids are shown instead
+    }
+  }
+
+  async function refreshFigures() {
+    let figures;
+    if (!state.isAdmin) {
+      // Ask who is logged in first, so plain counsellors never cause a 403 for the figures.
+      try {
+        const me = await api('auth/me');
+        if (!me.is_admin) {
+          ui.figures.hidden = true;
+          stop('figures');
+          return;
+        }
+      } catch (err) {
+        return;
+      }
+    }
+    try {
+      figures = await api('figures');
+    } catch (err) {
+      if (err.status === 403) {
+        state.isAdmin = false;
+        ui.figures.hidden = true;
+        stop('figures');
+      }
+      return;
+    }
+    const wasAdmin = state.isAdmin;
+    state.isAdmin = true;
+    state.figures = figures.offices || [];
+    renderFigures(state.figures);
+    ui.figures.hidden = false;
+    if (!wasAdmin) {
+      renderList();
+      repeat('figures', refreshFigures, FIGURES_MS);
+    }
+  }
+
+  function renderFigures(offices) {
+    const rows = offices.map((row) => {
+      const tr = el('tr');
+      const th = el('th', '', officeName(row.office));
+      th.scope = 'row';
+      tr.append(
+        th,
+        el('td', '', row.waiting),
+        el('td', '', row.active),
+        el('td', '', row.closed),
+        el('td', '', fmtMedian(row.median_minutes_to_first_reply)),
+      );
+      return tr;
+    });
+    ui.figuresBody.replaceChildren(...rows);
+  }
+
+  // ------------------------------------------------------------------ the ticket list
+
+  async function refreshList() {
+    let list;
+    try {
+      list = await api('tickets');
+    } catch (err) {
+      pollFailed(err);
+      return;
+    }
+    pollOk();
+    applyTickets(list);
+  }
+
+  function applyTickets(list) {
+    const fresh = state.known
+      ? list.filter((t) => !state.known.has(t.id) && t.status === 'waiting')
+      : [];
+    state.known = state.known || new Set();
+    for (const t of list) state.known.add(t.id);
+    state.tickets = new Map(list.map((t) => [t.id, t]));
+    renderList();
+    const waiting = list.filter((t) => t.status === 'waiting').length;
+    document.title = (waiting ? `(${waiting}) ` : '') + BASE_TITLE;
+    if (fresh.length === 1) {
+      const t = fresh[0];
+      announce(`Neue Anfrage: ${topicOf(t)}${t.municipality ? ', ' + t.municipality : ''}.`);
+    } else if (fresh.length > 1) {
+      announce(`${fresh.length} neue Anfragen.`);
+    }
+  }
+
+  function byDate(field, direction) {
+    return (a, b) => {
+      const x = parseDate(a[field]);
+      const y = parseDate(b[field]);
+      return direction * ((x ? x.getTime() : 0) - (y ? y.getTime() : 0));
+    };
+  }
+
+  function renderList() {
+    const focused = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.ticketId
+      : undefined;
+    const sorted = { waiting: [], active: [], closed: [] };
+    for (const ticket of state.tickets.values()) {
+      if (sorted[ticket.status]) sorted[ticket.status].push(ticket);
+    }
+    sorted.waiting.sort(byDate('created_at', 1)); // oldest waiting first
+    sorted.active.sort(byDate('created_at', 1));
+    sorted.closed.sort(byDate('closed_at', -1));
+
+    const shown = new Set();
+    for (const [status, group] of Object.entries(groups)) {
+      const tickets = status === 'closed' ? sorted.closed.slice(0, CLOSED_SHOWN) : sorted[status];
+      setText(group.count, `(${sorted[status].length})`);
+      group.empty.hidden = tickets.length > 0;
+      group.section.hidden = state.filter !== 'all' && state.filter !== status;
+      tickets.forEach((ticket, index) => {
+        shown.add(ticket.id);
+        let item = state.items.get(ticket.id);
+        if (!item) {
+          item = ticketItem(ticket.id);
+          state.items.set(ticket.id, item);
+        }
+        updateItem(item, ticket);
+        // move only what is out of place (moving a node would take keyboard focus away from it)
+        if (group.list.children[index] !== item.li) group.list.insertBefore(item.li, group.list.children[index] || null);
+      });
+      while (group.list.children.length > tickets.length) group.list.lastElementChild.remove();
+    }
+    for (const [id, item] of state.items) {
+      if (!shown.has(id)) {
+        item.li.remove();
+        state.items.delete(id);
+      }
+    }
+    if (focused) {
+      const item = state.items.get(focused);
+      if (item && document.activeElement !== item.button) item.button.focus({ preventScroll: true });
+    }
+  }
+
+  function ticketItem(id) {
+    const li = el('li');
+    const button = el('button', 'ticket');
+    button.type = 'button';
+    button.dataset.ticketId = id;
+    const topic = el('span', 't-topic');
+    const wait = el('span', 't-wait');
+    const meta = el('span', 't-meta');
+    button.append(topic, ' ', wait, ' ', meta);
+    button.addEventListener('click', () => selectTicket(id, true));
+    li.append(button);
+    return { li, button, topic, wait, meta };
+  }
+
+  function updateItem(item, ticket) {
+    setText(item.topic, topicOf(ticket));
+    setText(item.wait, waitText(ticket));
+    setText(item.meta, metaParts(ticket).join(' · '));
+    const className = 'ticket ' + ticket.status;
+    if (item.button.className !== className) item.button.className = className;
+    if (ticket.id === state.selected) item.button.setAttribute('aria-current', 'true');
+    else item.button.removeAttribute('aria-current');
+  }
+
+  function onFilter(event) {
+    state.filter = event.currentTarget.dataset.filter;
+    for (const button of filterButtons) button.setAttribute('aria-pressed', String(button === event.currentTarget));
+    renderList();
+  }
+
+  function onListKey(event) {
+    if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(event.key)) return;
+    const current = event.target.closest('.ticket');
+    if (!current) return;
+    const buttons = Array.from(ui.tickets.querySelectorAll('.ticket')).filter((b) => b.offsetParent !== null);
+    const index = buttons.indexOf(current);
+    let next = index;
+    if (event.key === 'ArrowDown') next = Math.min(buttons.length - 1, index + 1);
+    if (event.key === 'ArrowUp') next = Math.max(0, index - 1);
+    if (event.key === 'Home') next = 0;
+    if (event.key === 'End') next = buttons.length - 1;
+    event.preventDefault();
+    if (buttons[next]) buttons[next].focus();
+  }
+
+  // ------------------------------------------------------------------ the open ticket
+
+  function saveDrafts() {
+    if (!state.selected) return;
+    if (ui.reply.value) state.drafts.set(state.selected, ui.reply.value);
+    else state.drafts.delete(state.selected);
+    if (ui.closeNote.value) state.notes.set(state.selected, ui.closeNote.value);
+    else state.notes.delete(state.selected);
+  }
+
+  async function selectTicket(id, moveFocus) {
+    if (state.selected !== id) {
+      saveDrafts();
+      state.selected = id;
+      state.detailGen += 1;
+      state.lastSeq = 0;
+      state.staticSig = '';
+      ui.transcript.replaceChildren();
+      ui.reply.value = state.drafts.get(id) || '';
+      ui.closeNote.value = state.notes.get(id) || '';
+      sessionStorage.setItem(SELECTED_KEY, id);
+      for (const [itemId, item] of state.items) {
+        if (itemId === id) item.button.setAttribute('aria-current', 'true');
+        else item.button.removeAttribute('aria-current');
+      }
+      const known = state.tickets.get(id);
+      if (known) renderHeader(known);
+    }
+    await loadDetail(false);
+    if (state.selected !== id) return;
+    if (moveFocus) ui.detailHeading.focus();
+    repeat('detail', () => loadDetail(true), DETAIL_MS);
+  }
+
+  function closeDetail() {
+    stop('detail');
+    state.selected = null;
+    state.detailGen += 1;
+    state.lastSeq = 0;
+    state.staticSig = '';
+    ui.transcript.replaceChildren();
+    ui.reply.value = '';
+    ui.closeNote.value = '';
+    ui.detailBody.hidden = true;
+    ui.detailEmpty.hidden = false;
+  }
+
+  async function loadDetail(fromPoll) {
+    const id = state.selected;
+    const gen = state.detailGen;
+    if (!id) return;
+    let detail;
+    try {
+      detail = await api('tickets/' + encodeURIComponent(id));
+    } catch (err) {
+      if (err.quiet || state.selected !== id) return;
+      if (err.status === 403 || err.status === 404) {
+        showError(err.message);
+        sessionStorage.removeItem(SELECTED_KEY);
+        closeDetail();
+        renderList();
+        return;
+      }
+      pollFailed(err);
+      return;
+    }
+    if (gen !== state.detailGen || state.selected !== id) return;
+    pollOk();
+    renderDetail(detail, fromPoll);
+  }
+
+  function renderHeader(ticket) {
+    ui.detailEmpty.hidden = true;
+    ui.detailBody.hidden = false;
+    setText(ui.detailHeading, topicOf(ticket));
+    const badge = ui.detailMeta.querySelector('.badge') || el('span');
+    const className = 'badge ' + ticket.status;
+    if (badge.className !== className) badge.className = className;
+    setText(badge, STATUS[ticket.status] || ticket.status);
+    let rest = ui.detailMeta.querySelector('.rest');
+    if (!rest) {
+      rest = el('span', 'rest');
+      ui.detailMeta.replaceChildren(badge, rest);
+    }
+    // (language and gender wishes are in the summary below)
+    const parts = [
+      ticket.municipality || 'Gemeinde unbekannt',
+      CHANNELS[ticket.channel] || ticket.channel,
+      state.isAdmin ? officeName(ticket.office_id) : '',
+      'eingegangen ' + fmtTime(ticket.created_at),
+      waitText(ticket),
+    ].filter(Boolean);
+    setText(rest, ' · ' + parts.join(' · '));
+  }
+
+  function renderDetail(detail, announceNew) {
+    renderHeader(detail);
+    const deleted = Boolean(detail.conversation_deleted);
+    const open = detail.status !== 'closed';
+    const sig = JSON.stringify([
+      detail.summary, detail.callback_phone, detail.callback_email, detail.consent, detail.status, deleted,
+      detail.close_note, detail.closed_at, state.isAdmin,
+    ]);
+    if (sig !== state.staticSig) {
+      state.staticSig = sig;
+      renderSummary(detail);
+      renderCallback(detail);
+      setText(
+        ui.consent,
+        deleted
+          ? ''
+          : detail.consent
+            ? 'Verlauf mit Einverständnis: Sie sehen das ganze Gespräch, auch mit dem Assistenten.'
+            : 'Nur Nachrichten seit der Weitergabe: Für den früheren Verlauf gibt es kein Einverständnis.',
+      );
+      ui.consent.hidden = deleted;
+      ui.deletedNotice.hidden = !deleted;
+      renderClosedInfo(detail);
+    }
+    const claimVisible = detail.status === 'waiting' && !deleted;
+    if (!claimVisible && document.activeElement === ui.claim && !ui.replyForm.hidden) ui.reply.focus();
+    ui.claim.hidden = !claimVisible;
+    const replyVisible = open && !deleted;
+    ui.replyForm.hidden = !replyVisible;
+    setText(
+      ui.replyHint,
+      'Strg+Enter sendet. Höchstens 4000 Zeichen.' +
+        (detail.status === 'waiting' ? ' Mit der ersten Antwort übernehmen Sie das Ticket.' : ''),
+    );
+    ui.closeForm.hidden = !open;
+    renderTranscript(detail.transcript || [], announceNew);
+  }
+
+  function renderSummary(detail) {
+    const summary = detail.summary || {};
+    const rows = [];
+    const add = (term, value) => {
+      if (value === null || value === undefined || value === '') return;
+      const dd = el('dd');
+      if (value instanceof Node) dd.append(value);
+      else dd.textContent = String(value);
+      rows.push(el('dt', '', term), dd);
+    };
+    add('Anliegen', summary.topic || 'nicht angegeben');
+    add('Gemeinde', summary.municipality || detail.municipality);
+    add('Grund', summary.reason);
+    const offers = Array.isArray(summary.offers_shown) ? summary.offers_shown : [];
+    if (offers.length) {
+      const ul = el('ul');
+      for (const offer of offers) {
+        ul.append(el('li', '', [offer.title, offer.municipality].filter(Boolean).join(' – ')));
+      }
+      add('Gezeigte Angebote', ul);
+    } else {
+      add('Gezeigte Angebote', 'keine');
+    }
+    const wishes = [languageLabel(detail.language), GENDERS[detail.gender]].filter(Boolean).join(' · ');
+    add('Wünsche', wishes || 'keine besonderen');
+    ui.summary.replaceChildren(...rows);
+  }
+
+  function renderCallback(detail) {
+    const nodes = [];
+    if (detail.callback_phone) {
+      const phone = String(detail.callback_phone);
+      const link = el('a', '', phone);
+      link.href = 'tel:' + phone.replace(/[^\d+]/g, '');
+      nodes.push('Telefon ', link);
+    }
+    if (detail.callback_email) {
+      const email = String(detail.callback_email);
+      if (nodes.length) nodes.push(' · ');
+      const link = el('a', '', email);
+      link.href = 'mailto:' + encodeURIComponent(email).replace(/%40/g, '@');
+      nodes.push('E-Mail ', link);
+    }
+    if (nodes.length) {
+      ui.callback.replaceChildren(el('strong', '', 'Rückmeldung gewünscht: '), ...nodes);
+      ui.callback.hidden = false;
+    } else {
+      ui.callback.replaceChildren();
+      ui.callback.hidden = true;
+    }
+  }
+
+  function renderClosedInfo(detail) {
+    if (detail.status !== 'closed') {
+      ui.closedInfo.hidden = true;
+      ui.closedInfo.replaceChildren();
+      return;
+    }
+    const nodes = [el('p', '', 'Abgeschlossen ' + fmtTime(detail.closed_at) + '.')];
+    if (detail.close_note) {
+      const p = el('p');
+      p.append(el('strong', '', 'Notiz: '), String(detail.close_note));
+      nodes.push(p);
+    }
+    ui.closedInfo.replaceChildren(...nodes);
+    ui.closedInfo.hidden = false;
+  }
+
+  function renderTranscript(messages, announceNew) {
+    const box = ui.transcript;
+    const maxSeq = messages.reduce((m, msg) => Math.max(m, msg.seq), 0);
+    const first = state.lastSeq === 0;
+    if (maxSeq < state.lastSeq || (messages.length === 0 && box.children.length)) {
+      box.replaceChildren(); // the conversation was deleted or changed: start over
+      state.lastSeq = 0;
+    }
+    // A reply's delivery can fail after it was shown (Telegram): mark it then.
+    for (const message of messages) {
+      if (message.seq > state.lastSeq || !message.undelivered) continue;
+      const li = box.querySelector(`li[data-seq="${Number(message.seq)}"]`);
+      if (li && !li.querySelector('.undelivered')) li.append(undeliveredNote());
+    }
+    const fresh = messages.filter((m) => m.seq > state.lastSeq);
+    if (!fresh.length) return;
+    const nearBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
+    for (const message of fresh) box.append(messageItem(message));
+    state.lastSeq = Math.max(state.lastSeq, maxSeq);
+    if (first || nearBottom) box.scrollTop = box.scrollHeight;
+    if (announceNew && !first) {
+      const fromCitizen = fresh.filter((m) => m.sender === 'user');
+      if (fromCitizen.length) {
+        const text = String(fromCitizen[fromCitizen.length - 1].text || '');
+        const short = text.length > 160 ? text.slice(0, 157) + '…' : text;
+        announce(
+          (fromCitizen.length === 1 ? 'Neue Nachricht der Bürgerin oder des Bürgers: ' : `${fromCitizen.length} neue Nachrichten, zuletzt: `) +
+            short,
+        );
+      }
+    }
+  }
+
+  function messageItem(message) {
+    const sender = SENDERS[message.sender] ? message.sender : 'system';
+    const li = el('li', 'msg ' + sender);
+    li.dataset.seq = String(message.seq);
+    const who = el('span', 'who', SENDERS[sender]);
+    const when = fmtTime(message.created_at);
+    if (when) who.append(el('span', 'when', ' · ' + when));
+    li.append(who);
+    if (message.text) li.append(el('p', 'text', message.text));
+    const offers = Array.isArray(message.offers) ? message.offers : [];
+    if (offers.length) {
+      const box = el('div', 'extra', 'Gezeigte Angebote:');
+      const ul = el('ul');
+      for (const offer of offers) {
+        const parts = [offer.title, offer.provider, offer.online ? 'online' : offer.municipality].filter(Boolean);
+        ul.append(el('li', '', parts.join(' – ')));
+      }
+      box.append(ul);
+      li.append(box);
+    }
+    const buttons = Array.isArray(message.buttons) ? message.buttons : [];
+    if (buttons.length) {
+      li.append(el('p', 'extra', 'Auswahlknöpfe: ' + buttons.map((b) => b.title).join(' · ')));
+    }
+    if (!message.text && !offers.length && !buttons.length) li.append(el('p', 'text', '(ohne Text)'));
+    if (message.undelivered) li.append(undeliveredNote());
+    return li;
+  }
+
+  function undeliveredNote() {
+    return el('p', 'extra undelivered', 'Nicht zugestellt: Diese Nachricht hat die Bürgerin oder den Bürger nicht erreicht.');
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  async function act(key, button, path, body, done) {
+    const id = state.selected;
+    if (!id || state.busy.has(key)) return;
+    setBusy(button, key, true);
+    state.detailGen += 1;
+    try {
+      const detail = await api(`tickets/${encodeURIComponent(id)}/${path}`, { method: 'POST', json: body });
+      state.detailGen += 1; // answers of polls that started before this one are older
+      if (state.selected !== id) return;
+      clearError();
+      renderDetail(detail, false);
+      done(detail);
+      refreshList();
+    } catch (err) {
+      report(err);
+      if (!err.quiet && state.selected === id) loadDetail(false);
+    } finally {
+      setBusy(button, key, false);
+    }
+  }
+
+  function onClaim() {
+    act('claim', ui.claim, 'claim', undefined, () => {
+      announce('Ticket übernommen.');
+      if (!ui.replyForm.hidden) ui.reply.focus();
+    });
+  }
+
+  function onSend(event) {
+    event.preventDefault();
+    const text = ui.reply.value.trim();
+    if (!text) {
+      showError('Bitte schreiben Sie zuerst eine Antwort.');
+      ui.reply.focus();
+      return;
+    }
+    if (text.length > MAX_REPLY) {
+      showError(`Die Antwort ist zu lang (höchstens ${MAX_REPLY} Zeichen).`);
+      ui.reply.focus();
+      return;
+    }
+    const id = state.selected;
+    const typed = ui.reply.value;
+    act('send', ui.send, 'messages', { text }, () => {
+      if (ui.reply.value === typed) ui.reply.value = '';
+      state.drafts.delete(id);
+      ui.transcript.scrollTop = ui.transcript.scrollHeight;
+      announce('Antwort gesendet.');
+    });
+  }
+
+  function onReplyKey(event) {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      ui.replyForm.requestSubmit();
+    }
+  }
+
+  function onClose(event) {
+    event.preventDefault();
+    const note = ui.closeNote.value.trim();
+    if (note.length > MAX_NOTE) {
+      showError(`Die Notiz ist zu lang (höchstens ${MAX_NOTE} Zeichen).`);
+      ui.closeNote.focus();
+      return;
+    }
+    const id = state.selected;
+    act('close', ui.close, 'close', { note: note || null }, () => {
+      ui.closeNote.value = '';
+      state.notes.delete(id);
+      state.drafts.delete(id);
+      announce('Ticket abgeschlossen.');
+      ui.detailHeading.focus();
+    });
+  }
+
+  // ------------------------------------------------------------------ start
+
+  ui.loginForm.addEventListener('submit', onLogin);
+  ui.logout.addEventListener('click', () => logout(null));
+  for (const button of filterButtons) button.addEventListener('click', onFilter);
+  ui.tickets.addEventListener('keydown', onListKey);
+  ui.claim.addEventListener('click', onClaim);
+  ui.replyForm.addEventListener('submit', onSend);
+  ui.reply.addEventListener('keydown', onReplyKey);
+  ui.reply.addEventListener('input', () => { if (state.selected) state.drafts.set(state.selected, ui.reply.value); });
+  ui.closeForm.addEventListener('submit', onClose);
+  ui.closeNote.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      ui.closeForm.requestSubmit();
+    }
+  });
+
+  const savedToken = sessionStorage.getItem(TOKEN_KEY);
+  const savedUser = sessionStorage.getItem(USER_KEY) || '';
+  const exp = savedToken ? Number(decodeClaims(savedToken).exp) : 0;
+  if (savedToken && exp * 1000 > Date.now() + 5000) {
+    startInbox(savedToken, savedUser, false);
+  } else {
+    if (savedToken) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      showError('Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich neu an.');
+    }
+    ui.username.value = savedUser;
+    (savedUser ? ui.password : ui.username).focus();
+  }
+})();

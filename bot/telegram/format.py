@@ -1,0 +1,183 @@
+"""Turning stored Messages into Telegram messages: HTML with everything escaped, split to fit, inline keyboards.
+
+Pure functions only, so they can be tested without Telegram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+# Telegram's limit for one message's text (after entity parsing), counted in UTF-16 code units.
+MAX_CHARS = 4096
+BUTTON_PREFIX = "b:"
+CHOOSE = "Bitte wählen Sie:"
+
+
+@dataclass
+class Part:
+    """One Telegram message: HTML text and an optional inline keyboard (rows of buttons)."""
+
+    html: str
+    rows: list[list[InlineKeyboardButton]]
+
+    @property
+    def keyboard(self) -> InlineKeyboardMarkup | None:
+        return InlineKeyboardMarkup(self.rows) if self.rows else None
+
+
+def esc(value: object) -> str:
+    """Every text from citizens, the catalogue, the engine or counsellors goes through here."""
+    return html.escape(str(value))
+
+
+def button_data(payload: str) -> str:
+    """Callback data is limited to 64 bytes, payloads are not: send a short hash, look the payload up later."""
+    return BUTTON_PREFIX + hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _prefix_end(text: str, limit: int) -> int:
+    """The largest index i so that text[:i] fits into limit UTF-16 code units."""
+    used = 0
+    for i, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > limit:
+            return i
+    return len(text)
+
+
+def split_text(text: str, limit: int = MAX_CHARS) -> list[str]:
+    """Split at a line break (if one is in the second half of the window), else at a space, else hard."""
+    chunks: list[str] = []
+    rest = text.strip()
+    while utf16_len(rest) > limit:
+        end = _prefix_end(rest, limit)
+        window = rest[:end]
+        cut = window.rfind("\n")
+        if cut < end // 2:
+            space = window.rfind(" ")
+            cut = space if space > 0 else (cut if cut > 0 else end)
+        chunk = rest[:cut].rstrip()
+        if not chunk:
+            chunk, cut = rest[:end], end
+        chunks.append(chunk)
+        rest = rest[cut:].lstrip()
+    if rest:
+        chunks.append(rest)
+    return chunks
+
+
+def safe_url(url: object) -> str | None:
+    """Only plain http(s) links become buttons; anything else (javascript:, blanks) is dropped."""
+    if not isinstance(url, str) or len(url) > 2048 or any(c.isspace() or ord(c) < 32 for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def german_number(value: float, decimals: int) -> str:
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def german_date(value: object) -> str | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]).strftime("%d.%m.%Y") if value else None
+    except ValueError:
+        return None
+
+
+def euro(value: float) -> str:
+    return f"{german_number(value, 0 if value == int(value) else 2)} €"
+
+
+def _short(value: object, limit: int = 300) -> str:
+    """Catalogue fields are short; a broken import must still not push a card past Telegram's limit."""
+    text = str(value).strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def format_offer(offer: Mapping[str, Any]) -> str:
+    """Compact card: bold title, provider, place and distance (or online), next start, cost."""
+    lines = [f"<b>{esc(_short(offer.get('title') or 'Angebot'))}</b>"]
+    if offer.get("provider"):
+        lines.append(esc(_short(offer["provider"])))
+    distance = _number(offer.get("distance_km"))
+    if offer.get("online"):
+        lines.append("Ort: online")
+    elif offer.get("municipality"):
+        where = esc(_short(offer["municipality"], 100))
+        if distance is not None:
+            where += f" ({german_number(distance, 1)} km entfernt)"
+        lines.append(f"Ort: {where}")
+    start = german_date(offer.get("next_start"))
+    if start:
+        lines.append(f"Beginn: {start}")
+    cost = _number(offer.get("cost_eur"))
+    if cost is not None:
+        lines.append("Kosten: kostenlos" if cost == 0 else f"Kosten: {euro(cost)}")
+    return "\n".join(lines)
+
+
+def offer_rows(offer: Mapping[str, Any]) -> list[list[InlineKeyboardButton]]:
+    url = safe_url(offer.get("url"))
+    return [[InlineKeyboardButton("Mehr erfahren", url=url)]] if url else []
+
+
+def button_rows(buttons: list[Mapping[str, Any]]) -> list[list[InlineKeyboardButton]]:
+    rows = []
+    for button in buttons:
+        payload = str(button.get("payload") or "")
+        if payload:
+            title = _short(button.get("title") or "", 100) or "Auswählen"
+            rows.append([InlineKeyboardButton(title, callback_data=button_data(payload))])
+    return rows
+
+
+def render(sender: str, text: str | None, extra: Mapping[str, Any] | None) -> list[Part]:
+    """One stored Message -> Telegram messages: its text (split), one card per offer, buttons under the last."""
+    extra = extra or {}
+    header = ""
+    if sender == "counsellor":
+        office = ((extra.get("handover") or {}).get("office") or {}).get("name")
+        header = "Beratung" + (f" · {office}" if office else "")
+    parts: list[Part] = []
+    if text and text.strip():
+        reserve = utf16_len(header) + 1 if header else 0
+        for i, chunk in enumerate(split_text(text, MAX_CHARS - reserve)):
+            prefix = f"<b>{esc(header)}</b>\n" if header and i == 0 else ""
+            parts.append(Part(prefix + esc(chunk), []))
+    for offer in extra.get("offers") or []:
+        if isinstance(offer, Mapping):
+            parts.append(Part(format_offer(offer), offer_rows(offer)))
+    rows = button_rows(extra.get("buttons") or [])
+    if rows:
+        if not parts:
+            parts.append(Part(CHOOSE, []))
+        parts[-1].rows = parts[-1].rows + rows
+    return parts
+
+
+def plain(text: str, rows: list[list[InlineKeyboardButton]] | None = None) -> list[Part]:
+    """A fixed text of ours (help, confirmations) as Telegram messages."""
+    parts = [Part(esc(chunk), []) for chunk in split_text(text)]
+    if parts and rows:
+        parts[-1].rows = rows
+    return parts

@@ -1,0 +1,251 @@
+"""What the bot does with a citizen's Telegram update: commands, free text, button presses, deletion."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from fastapi import FastAPI
+from telegram import InlineKeyboardButton, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from bot.conversations import service as conversations
+from bot.relay import handle_citizen_message
+from bot.telegram import chats
+from bot.telegram.delivery import Delivery
+from bot.telegram.format import BUTTON_PREFIX, plain, render
+from core.db import session_scope
+
+log = logging.getLogger(__name__)
+
+WELCOME = (
+    "Hallo! Ich bin der Bildungslotse des Landkreises Osnabrück – ein digitaler Assistent. "
+    "Ich finde Kurse und Angebote in Ihrer Nähe: von der Krabbelgruppe über Nachhilfe und Deutschkurse "
+    "bis zur Weiterbildung, erkläre, wer die Kosten übernimmt, und verbinde Sie auf Wunsch mit einer "
+    "Beraterin oder einem Berater Ihres Bildungsbüros.\n\n"
+    "Datenschutz: Ich speichere nur die Nachrichten dieses Chats, höchstens 30 Tage lang, ohne Ihren Namen. "
+    "Die Telegram-Chat-Nummer wird nur gespeichert, damit Antworten aus dem Bildungsbüro Sie hier erreichen; "
+    "die Beratung sieht sie nicht. Mit /daten_loeschen löschen Sie alles sofort. "
+    "Telegram selbst verarbeitet Nachrichten nach seinen eigenen Datenschutzregeln.\n\n"
+    "Schreiben Sie einfach, was Sie suchen, oder wählen Sie ein Thema:"
+)
+HELP = (
+    "So funktioniert der Bildungslotse:\n"
+    "• Schreiben Sie einfach, was Sie suchen – zum Beispiel „Deutschkurs in Melle“ oder "
+    "„Nachhilfe in Mathe für meine Tochter“.\n"
+    "• /berater – mit einer Beraterin oder einem Berater Ihres Bildungsbüros schreiben\n"
+    "• /neu – das Gespräch von vorn beginnen\n"
+    "• /daten_loeschen – alle gespeicherten Daten dieses Chats löschen\n"
+    "• /start – Begrüßung und Hinweise zum Datenschutz\n"
+    "• /hilfe – diese Übersicht"
+)
+ASK_DELETE = (
+    "Möchten Sie wirklich alle Daten dieses Chats beim Bildungslotsen löschen? Dazu gehören Ihre Nachrichten, "
+    "die Antworten und eine offene Anfrage an das Bildungsbüro. Das lässt sich nicht rückgängig machen."
+)
+DELETED = (
+    "Erledigt: Alle Daten dieses Chats sind beim Bildungslotsen gelöscht. Den Verlauf in Telegram selbst "
+    "können Sie in der App löschen. Wenn Sie wieder schreiben, beginnt ein neues Gespräch."
+)
+DELETE_FAILED = "Das Löschen hat nicht ganz geklappt. Bitte versuchen Sie es in ein paar Minuten noch einmal mit /daten_loeschen."
+KEPT = "In Ordnung, es wurde nichts gelöscht."
+STALE_BUTTON = "Diese Auswahl ist nicht mehr aktuell. Schreiben Sie mir einfach, was Sie suchen."
+ONLY_TEXT = "Ich kann leider nur Textnachrichten lesen. Bitte schreiben Sie Ihre Frage als Text."
+TOO_FAST = "Sie schreiben sehr schnell. Bitte warten Sie einen Moment."
+FAILED = "Entschuldigung, da ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal."
+COUNSELLOR = ("/request_counsellor", "Ich möchte mit einer Beraterin oder einem Berater sprechen.")
+RESTART = ("/restart", "Neu anfangen")
+DELETE_YES, DELETE_NO = "d:ja", "d:nein"
+COMMANDS = [
+    ("start", "Begrüßung und Datenschutz"),
+    ("hilfe", "Was der Bildungslotse kann"),
+    ("berater", "Mit einer Beraterin / einem Berater schreiben"),
+    ("neu", "Gespräch neu beginnen"),
+    ("daten_loeschen", "Alle Daten dieses Chats löschen"),
+]
+
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+
+
+class Handlers:
+    """Bound to the gateway app, whose engine, broker, notifier, limiter and deletion hooks it shares."""
+
+    def __init__(self, app: FastAPI, delivery: Delivery) -> None:
+        self.app = app
+        self.delivery = delivery
+        self.settings = app.state.settings
+
+    def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.add_handler(CommandHandler("start", self.start, filters=PRIVATE))
+        application.add_handler(CommandHandler("hilfe", self.help, filters=PRIVATE))
+        application.add_handler(CommandHandler("help", self.help, filters=PRIVATE))
+        application.add_handler(CommandHandler("berater", self.counsellor, filters=PRIVATE))
+        application.add_handler(CommandHandler("neu", self.restart, filters=PRIVATE))
+        application.add_handler(CommandHandler("daten_loeschen", self.ask_delete, filters=PRIVATE))
+        # Everything else typed, including "/…" the engine understands (as the widget's text field allows).
+        application.add_handler(MessageHandler(PRIVATE & filters.TEXT, self.text))
+        application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, self.not_text))
+        application.add_handler(CallbackQueryHandler(self.button))
+        application.add_error_handler(self.error)
+
+    def conversation_id(self, chat_id: int) -> str:
+        return chats.conversation_id_for(self.settings.secret_key, chat_id)
+
+    async def say(self, chat_id: int, text: str, rows: list[list[InlineKeyboardButton]] | None = None) -> None:
+        """A fixed text of ours, not stored (help, confirmations)."""
+        await self.delivery.send_parts(self.conversation_id(chat_id), chat_id, plain(text, rows))
+
+    # --- commands --------------------------------------------------------------------------------
+
+    async def start(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stored like the widget's welcome, so that its topic buttons can be resolved later."""
+        chat_id = _chat_id(update)
+        cid = self.conversation_id(chat_id)
+        if not await self._allowed(chat_id, cid):
+            return
+        with session_scope(self.settings.database_url) as session:
+            conversation = chats.open_conversation(session=session, conversation_id=cid, chat_id=chat_id)
+            welcome = conversations.append(
+                session=session,
+                conversation=conversation,
+                sender="bot",
+                text=WELCOME,
+                extra={"buttons": conversations.WELCOME_BUTTONS},
+            )
+            session.commit()
+            seq, parts = welcome.seq, render(welcome.sender, welcome.text, welcome.extra)
+        self.app.state.broker.publish(cid, {"seq": seq})
+        await self.delivery.send_stored(cid, chat_id, seq, parts)
+
+    async def help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.say(_chat_id(update), HELP)
+
+    async def counsellor(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.relay(_chat_id(update), *COUNSELLOR)
+
+    async def restart(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.relay(_chat_id(update), *RESTART)
+
+    async def ask_delete(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        yes = InlineKeyboardButton("Ja, löschen", callback_data=DELETE_YES)
+        rows = [[yes, InlineKeyboardButton("Nein", callback_data=DELETE_NO)]]
+        await self.say(_chat_id(update), ASK_DELETE, rows)
+
+    # --- messages --------------------------------------------------------------------------------
+
+    async def text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = _chat_id(update)
+        message = update.effective_message
+        raw = message.text if message and message.text else ""
+        try:
+            text = conversations.clean_text(raw, max_chars=self.settings.max_message_chars)
+        except conversations.InvalidInput as exc:
+            await self.say(chat_id, str(exc))
+            return
+        await self.relay(chat_id, text, text)
+
+    async def not_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.say(_chat_id(update), ONLY_TEXT)
+
+    async def button(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None or chat is None or chat.type != chat.PRIVATE:
+            return
+        data = query.data or ""
+        if data in (DELETE_YES, DELETE_NO):
+            await _answer(query)
+            if data == DELETE_NO:
+                text = KEPT
+            else:
+                text = DELETED if self.delete_everything(self.conversation_id(chat.id)) else DELETE_FAILED
+            try:
+                await query.edit_message_text(text)  # also removes the two buttons
+            except TelegramError:
+                await self.say(chat.id, text)
+            return
+        found = None
+        if data.startswith(BUTTON_PREFIX):
+            with session_scope(self.settings.database_url) as session:
+                found = chats.find_button(session=session, conversation_id=self.conversation_id(chat.id), data=data)
+        try:
+            payload = conversations.clean_payload(found[0]) if found else None
+        except conversations.InvalidInput:
+            payload = None
+        if payload is None or found is None:
+            await _answer(query, STALE_BUTTON)
+            return
+        await _answer(query)  # first, so the button stops spinning while the engine thinks
+        await self.relay(chat.id, payload, found[1])
+
+    async def relay(self, chat_id: int, text: str, display: str) -> None:
+        """The same path as the widget's POST …/messages; replies go to the chat as they are stored."""
+        cid = self.conversation_id(chat_id)
+        if not await self._allowed(chat_id, cid):
+            return
+        await self._typing(chat_id)
+        with session_scope(self.settings.database_url) as session:
+            conversation = chats.open_conversation(session=session, conversation_id=cid, chat_id=chat_id)
+            session.commit()
+            result = await handle_citizen_message(
+                session=session,
+                engine=self.app.state.engine,
+                broker=self.app.state.broker,
+                notifier=self.app.state.notifier,
+                conversation=conversation,
+                text=text,
+                display=display,
+            )
+            replies = [(m.seq, render(m.sender, m.text, m.extra)) for m in result.replies]
+        for seq, parts in replies:
+            if parts:
+                await self.delivery.send_stored(cid, chat_id, seq, parts)
+        if result.delete_requested:  # the engine's own "delete my data" dialogue
+            self.delete_everything(cid)
+
+    def delete_everything(self, conversation_id: str) -> bool:
+        """Like DELETE /api/v1/conversations/{id} (tickets wiped, rows gone, tracker hooks), plus the chat id."""
+        with session_scope(self.settings.database_url) as session:
+            chats.delete_everything(session=session, conversation_id=conversation_id)
+        ok = True
+        for hook in self.app.state.on_conversation_deleted:
+            try:
+                hook(conversation_id)
+            except Exception:
+                log.exception("telegram: a deletion hook failed")
+                ok = False
+        self.app.state.broker.publish(conversation_id, {"deleted": True})
+        return ok
+
+    async def _allowed(self, chat_id: int, conversation_id: str) -> bool:
+        """The widget's flood limit, per conversation (Telegram already limits per account)."""
+        if self.app.state.limiter.allow("conv:" + conversation_id):
+            return True
+        await self.say(chat_id, TOO_FAST)
+        return False
+
+    async def _typing(self, chat_id: int) -> None:
+        with contextlib.suppress(TelegramError):  # cosmetic only
+            await self.delivery.bot.send_chat_action(chat_id=chat_id, action=ChatAction.TYPING)
+
+    async def error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log without the update (it holds the citizen's text) and tell the citizen something went wrong."""
+        log.error("telegram: handling an update failed", exc_info=context.error)
+        if isinstance(update, Update) and update.effective_chat and update.effective_chat.type == "private":
+            try:
+                await self.say(update.effective_chat.id, FAILED)
+            except Exception:
+                log.warning("telegram: could not send the error notice")
+
+
+def _chat_id(update: Update) -> int:
+    assert update.effective_chat is not None  # guaranteed by the PRIVATE filter
+    return update.effective_chat.id
+
+
+async def _answer(query: Any, text: str | None = None) -> None:
+    with contextlib.suppress(TelegramError):  # an expired query only means the spinner ran out
+        await query.answer(text)

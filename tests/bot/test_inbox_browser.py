@@ -1,0 +1,321 @@
+"""The counsellor inbox (/beratung/) in a real headless Chromium (Debian's), driven by Playwright.
+
+The gateway runs for real (uvicorn in a thread, fake engine); citizens talk to it through the HTTP API, the
+counsellor works in the page, mostly by keyboard. Needs /usr/bin/chromium (scripts/install-browser.sh) and,
+for the accessibility check, axe-core from `npm ci`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bot.conversations.models import Message
+from bot.counsellors.service import create, get_by_username
+from bot.main import create_app
+from core.config import Settings
+from core.db import session_scope
+from tests.bot.conftest import FakeEngine, RecordingNotifier
+from tests.bot.widget_server import GatewayThread
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+if not CHROMIUM.exists():
+    pytest.skip("/usr/bin/chromium is missing: run scripts/install-browser.sh", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright (requirements/dev.in) is not installed")
+expect = sync_api.expect
+Page = sync_api.Page
+
+USERNAME = "inbox-test"
+ADMIN = "inbox-admin"
+PASSWORD = "ein-langes-testpasswort"
+XSS = "<img src=x onerror=alert(1)>"
+POLL_WAIT = 8000  # ms: the list polls every 4 s, the open ticket every 3 s
+
+
+# ---------------------------------------------------------------- server, accounts and browser
+
+
+@pytest.fixture(scope="module")
+def gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GatewayThread]:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("the inbox page is the same on every database: its browser test runs once, on SQLite")
+    tmp = tmp_path_factory.mktemp("inbox")
+    settings = Settings(database_url=database_url, tracker_store_url=f"sqlite:///{tmp}/t.db", secret_key="t" * 32)
+    with session_scope(database_url) as session:
+        if get_by_username(session=session, username=USERNAME) is None:
+            create(session=session, office_id="bohmte", username=USERNAME, password=PASSWORD, languages=["de"], gender="w")
+        if get_by_username(session=session, username=ADMIN) is None:
+            create(session=session, office_id="melle", username=ADMIN, password=PASSWORD, is_admin=True)
+    server = GatewayThread(create_app(settings, engine=FakeEngine(), notifier=RecordingNotifier())).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(gateway: GatewayThread) -> Iterator[Any]:
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, gateway: GatewayThread) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", timezone_id="Europe/Berlin")
+    context.set_default_timeout(8000)
+    page = context.new_page()
+    foreign: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(gateway.url) else foreign.append(r.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(gateway.url + "/beratung/")
+    yield page
+    context.close()
+    assert not foreign, f"third-party requests: {foreign}"
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not dialogs, f"dialogs opened (injected script?): {dialogs}"
+
+
+@pytest.fixture
+def citizen(gateway: GatewayThread) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=gateway.url, timeout=10) as client:
+        yield client
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def start_handover(citizen: httpx.Client, first_text: str) -> tuple[str, str]:
+    """A citizen chats, then asks for a person: returns (conversation id, ticket id) of office bohmte."""
+    r = citizen.post("/api/v1/conversations")
+    assert r.status_code == 201, r.text
+    cid = r.json()["conversation_id"]
+    r = citizen.post(f"/api/v1/conversations/{cid}/messages", json={"text": first_text})
+    assert r.status_code == 200, r.text
+    payload = "/handover" + json.dumps({"municipality": "Bohmte", "consent": True, "topic": "Deutschkurs"})
+    r = citizen.post(f"/api/v1/conversations/{cid}/messages", json={"payload": payload})
+    assert r.status_code == 200, r.text
+    handover = r.json()["messages"][0]["handover"]
+    assert handover["office"]["id"] == "bohmte" and handover["status"] == "waiting"
+    return cid, handover["ticket_id"]
+
+
+def login(page: Page, username: str, password: str = PASSWORD) -> None:
+    """By keyboard: the user name field has focus on a fresh page; Tab to the password, Enter sends."""
+    expect(page.get_by_label("Benutzername")).to_be_focused()
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Passwort")).to_be_focused()
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+
+
+def ticket_button(page: Page, ticket_id: str) -> Any:
+    return page.locator(f'button.ticket[data-ticket-id="{ticket_id}"]')
+
+
+def in_group(page: Page, status: str, ticket_id: str) -> Any:
+    return page.locator(f'.group[data-status="{status}"] button.ticket[data-ticket-id="{ticket_id}"]')
+
+
+def transcript(page: Page) -> Any:
+    return page.get_by_role("list", name="Gesprächsverlauf")
+
+
+def live(page: Page) -> Any:
+    return page.locator("[aria-live=polite]")
+
+
+# ---------------------------------------------------------------- tests
+
+
+def test_wrong_password_shows_german_error(page: Page) -> None:
+    login(page, USERNAME, "falsches-passwort-123")
+    expect(page.get_by_role("alert")).to_have_text("Benutzername oder Passwort ist falsch.")
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(page.get_by_role("button", name="Anmelden")).to_be_visible()
+    expect(page.get_by_label("Passwort")).to_be_focused()
+    assert page.evaluate("() => sessionStorage.length") == 0
+
+
+def test_counsellor_answers_a_citizen(page: Page, citizen: httpx.Client, database_url: str) -> None:
+    cid, ticket_id = start_handover(citizen, XSS)
+
+    # Log in by keyboard; the waiting ticket is listed with its waiting time, topic and place.
+    login(page, USERNAME)
+    expect(page.get_by_role("button", name="Abmelden")).to_be_visible()
+    button = ticket_button(page, ticket_id)
+    expect(button).to_be_visible()
+    expect(button).to_contain_text("Deutschkurs")
+    expect(button).to_contain_text(re.compile(r"wartet seit (weniger als 1|\d+) Min\."))
+    expect(button).to_contain_text("Bohmte · Website-Chat")
+    expect(in_group(page, "waiting", ticket_id)).to_have_count(1)
+    expect(page).to_have_title(re.compile(r"^\(\d+\) Posteingang – Bildungslotse$"))
+    expect(page.get_by_role("table")).to_be_hidden()  # the figures are for county admins only
+
+    # Open it by keyboard: focus moves to the ticket's heading.
+    button.focus()
+    page.keyboard.press("Enter")
+    heading = page.locator("#detail-h")
+    expect(heading).to_be_focused()
+    expect(heading).to_have_text("Deutschkurs")
+    expect(button).to_have_attribute("aria-current", "true")
+    expect(page.locator("#summary")).to_contain_text("Anliegen")
+    expect(page.locator("#summary")).to_contain_text("Wunsch nach persönlicher Beratung")
+    expect(page.locator("#summary")).to_contain_text("Deutschkurs – Melle")  # the offer the assistant showed
+    expect(page.get_by_text("Verlauf mit Einverständnis", exact=False)).to_be_visible()
+
+    # The citizen's markup is shown as text, never parsed.
+    user_messages = transcript(page).locator(".msg.user")
+    expect(user_messages.first).to_contain_text(XSS)
+    expect(user_messages.first).to_contain_text("Bürgerin/Bürger")
+    echo = transcript(page).locator(".msg.bot").nth(1)  # after the welcome
+    expect(echo).to_contain_text("Echo: " + XSS)
+    expect(echo).to_contain_text("Assistent (Bildungslotse)")
+    assert page.locator("img").count() == 0
+
+    # Claim by keyboard: the reply box gets the focus.
+    page.get_by_role("button", name="Übernehmen").press("Enter")
+    reply = page.get_by_label("Ihre Antwort an die Bürgerin oder den Bürger")
+    expect(reply).to_be_focused()
+    expect(page.locator("#detail-meta .badge")).to_have_text("In Bearbeitung")
+    expect(page.get_by_role("button", name="Übernehmen")).to_be_hidden()
+    expect(transcript(page).locator(".msg.system").last).to_contain_text("Sie schreiben jetzt mit")
+    expect(in_group(page, "active", ticket_id)).to_have_count(1, timeout=POLL_WAIT)
+
+    # Reply with Ctrl+Enter; the citizen sees the answer.
+    answer = "Guten Tag! Der nächste Deutschkurs in Bohmte beginnt am Dienstag."
+    page.keyboard.type(answer)
+    page.keyboard.press("Control+Enter")
+    expect(transcript(page).locator(".msg.counsellor")).to_have_count(1)
+    expect(transcript(page).locator(".msg.counsellor")).to_contain_text(answer)
+    expect(transcript(page).locator(".msg.counsellor")).to_contain_text("Beratung")
+    expect(reply).to_have_value("")
+    expect(reply).to_be_focused()
+    messages = citizen.get(f"/api/v1/conversations/{cid}/messages").json()["messages"]
+    assert [m["text"] for m in messages if m["sender"] == "counsellor"] == [answer]
+
+    # While the counsellor types a draft, the citizen writes: it appears without reload, the draft stays.
+    page.keyboard.type("Entwurf: Bitte bringen Sie")
+    question = "Danke! Muss ich mich vorher anmelden? Tel. 05471 123456"
+    r = citizen.post(f"/api/v1/conversations/{cid}/messages", json={"text": question})
+    assert r.status_code == 200, r.text
+    expect(user_messages.last).to_contain_text(question, timeout=POLL_WAIT)
+    expect(live(page)).to_contain_text("Neue Nachricht", timeout=2000)
+    expect(reply).to_have_value("Entwurf: Bitte bringen Sie")
+    expect(reply).to_be_focused()
+    expect(page.locator("#callback")).to_contain_text("05471 123456", timeout=POLL_WAIT)
+
+    # A reply that a channel (Telegram) could not deliver is marked afterwards, in the open ticket too.
+    mark_undelivered(database_url, cid, sender="counsellor")
+    expect(transcript(page).locator(".msg.counsellor")).to_contain_text("Nicht zugestellt", timeout=POLL_WAIT)
+    expect(reply).to_have_value("Entwurf: Bitte bringen Sie")
+
+    check_accessibility(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "inbox.png"), full_page=True)
+
+    # Close with a note (the draft is dropped with it).
+    note_box = page.get_by_label("Notiz zum Abschluss (optional, nur für das Bildungsbüro)")
+    note_box.focus()
+    page.keyboard.type("Kurs empfohlen, Anmeldung erklärt.")
+    page.get_by_role("button", name="Abschließen").press("Enter")
+    expect(page.locator("#detail-meta .badge")).to_have_text("Abgeschlossen")
+    expect(page.locator("#closed-info")).to_contain_text("Notiz: Kurs empfohlen, Anmeldung erklärt.")
+    expect(reply).to_be_hidden()
+    expect(page.get_by_role("button", name="Abschließen")).to_be_hidden()
+    expect(heading).to_be_focused()
+    expect(in_group(page, "closed", ticket_id)).to_have_count(1, timeout=POLL_WAIT)
+    messages = citizen.get(f"/api/v1/conversations/{cid}/messages").json()["messages"]
+    assert "Die Beratung ist beendet" in messages[-1]["text"]
+
+    # A new ticket arrives while the page is open; the citizen then deletes the conversation.
+    cid2, ticket2 = start_handover(citizen, "Hallo, ich brauche Hilfe")
+    expect(ticket_button(page, ticket2)).to_be_visible(timeout=POLL_WAIT)
+    expect(live(page)).to_contain_text("Neue Anfrage", timeout=2000)
+    assert citizen.delete(f"/api/v1/conversations/{cid2}").status_code == 204
+    expect(in_group(page, "closed", ticket2)).to_have_count(1, timeout=POLL_WAIT)
+    page.get_by_role("button", name="Abgeschlossen", exact=True).click()  # the status filter
+    expect(page.locator('.group[data-status="waiting"]')).to_be_hidden()
+    ticket_button(page, ticket2).press("Enter")
+    expect(page.get_by_text("hat dieses Gespräch gelöscht")).to_be_visible()
+    expect(reply).to_be_hidden()
+    expect(transcript(page).locator(".msg")).to_have_count(0)
+
+    # Log out: back to the log-in form, the token is gone.
+    page.get_by_role("button", name="Abmelden").press("Enter")
+    expect(page.get_by_role("button", name="Anmelden")).to_be_visible()
+    assert page.evaluate("() => sessionStorage.getItem('bildungslotse.beratung.token')") is None
+    expect(page).to_have_title("Posteingang – Bildungslotse")
+
+
+def test_admin_sees_figures_per_office(page: Page) -> None:
+    login(page, ADMIN)
+    table = page.get_by_role("table", name="Übersicht der Bildungsbüros")
+    expect(table).to_be_visible()
+    for header in ("Wartend", "In Bearbeitung", "Abgeschlossen", "Median bis erste Antwort"):
+        expect(table.get_by_role("columnheader", name=header)).to_be_visible()
+    row = table.get_by_role("row").filter(has_text="Wittlager Land")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("cell")).to_have_count(4)
+    expect(row.get_by_role("cell").first).to_have_text(re.compile(r"^\d+$"))
+
+
+def mark_undelivered(database_url: str, conversation_id: str, *, sender: str) -> None:
+    """What the Telegram delivery does when a message cannot be sent (bot blocked, chat deleted …)."""
+    with session_scope(database_url) as session:
+        message = session.scalars(
+            select(Message).where(Message.conversation_id == conversation_id, Message.sender == sender).order_by(Message.seq)
+        ).first()
+        assert message is not None
+        message.extra = {**(message.extra or {}), "undelivered": True}
+
+
+def check_accessibility(page: Page) -> None:
+    """axe-core (WCAG 2.1 A/AA, contrast included) on the whole page with an open ticket."""
+    if not AXE.exists():
+        return  # the widget's browser test already reports a missing `npm ci`
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # not a <script>: the page's CSP forbids inline scripts
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                resultTypes: ['violations'],
+            });
+            return {
+                violations: r.violations.map(v => ({id: v.id, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)})),
+                passes: r.passes.length,
+            };
+        }"""
+    )
+    assert result["violations"] == [], json.dumps(result["violations"], indent=1, ensure_ascii=False)
+    assert result["passes"] > 5
