@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,15 +10,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 
-class MessagesAction(Action):
+class MessagesAction(Action, ABC):
     """Subclasses implement :meth:`respond` as (messages, slot changes); this sends and sets them.
 
     A message with ``offers`` (or other structured parts) goes out as a custom payload, which the
     gateway turns into ``Message.offers``; plain text and buttons go out as ordinary messages.
     """
 
-    def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        raise NotImplementedError
+    @abstractmethod
+    def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]: ...
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         messages, slots = self.respond(tracker)

@@ -3,10 +3,11 @@ that the gateway turns into a ticket for the nearest suitable Bildungsbüro."""
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -49,7 +50,7 @@ def canonical_gender(text: str) -> str | None:
     return None
 
 
-class ValidateHandoverForm(MessagesAction):
+class ValidateHandoverForm(Action):
     """Validation of the form's slots (FormValidationAction semantics, written out for clarity)."""
 
     def name(self) -> str:
@@ -102,10 +103,13 @@ class ActionHandover(MessagesAction):
         return [message], {"handover_consent": None, "handover_reason": None, "requested_slot": None}
 
 
-class _Ask(MessagesAction):
+class _Ask(MessagesAction, ABC):
     """One question of the handover form, with buttons for the usual answers."""
 
-    slot = ""
+    @property
+    @abstractmethod
+    def slot(self) -> str: ...
+
     text = ""
     buttons: tuple[dict[str, str], ...] = ()
 
