@@ -15,54 +15,16 @@ import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere in the repo
+from catalogue import models
+
 HERE = Path(__file__).resolve().parent
 CSV_PATH = HERE.parent / "data" / "municipalities.csv"
 
-CATEGORIES = {
-    "familienbildung",
-    "fruehe_bildung",
-    "schule",
-    "berufsorientierung",
-    "weiterbildung",
-    "sprache",
-    "grundbildung",
-    "beratung",
-}
-SECTORS = {"gesundheit", "lebensmittel", "logistik", "maschinenbau", "sonstige"}
-TARGET_GROUPS = {
-    "eltern",
-    "kinder",
-    "jugendliche",
-    "erwachsene",
-    "senioren",
-    "frauen",
-    "zugewanderte",
-    "arbeitsuchende",
-    "alleinerziehende",
-    "menschen_mit_behinderung",
-}
-FUNDING = {
-    "bildungsgutschein",
-    "aufstiegs_bafoeg",
-    "but",
-    "landkreis_zuschuss",
-    "bamf",
-    "qualifizierungschancengesetz",
-    "bildungsurlaub",
-}
-PROVIDER_TYPES = {
-    "volkshochschule",
-    "familienbildungsstaette",
-    "familienzentrum",
-    "bildungstraeger",
-    "kita",
-    "schule",
-    "kammer",
-    "jobcenter",
-    "beratungsstelle",
-    "verein",
-    "landkreis",
-}
+# The enumerations come from the data model, so the check and the importer can never disagree.
+CATEGORIES, SECTORS, TARGET_GROUPS, FUNDING, PROVIDER_TYPES = (
+    set(values) for values in (models.CATEGORIES, models.SECTORS, models.TARGET_GROUPS, models.FUNDING, models.PROVIDER_TYPES)
+)
 TOP_KEYS = ["source", "note", "generated_for", "offers"]
 OFFER_KEYS = [
     "source_id",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -23,21 +22,7 @@ from bot.main import create_app
 from core.config import Settings
 from core.db import session_scope
 from tests.bot.conftest import FakeEngine, RecordingNotifier
-from tests.bot.widget_server import GatewayThread
-
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from tests.bot.widget_server import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, GatewayThread
 
 if not CHROMIUM.exists():
     pytest.skip("/usr/bin/chromium is missing: run scripts/install-browser.sh", allow_module_level=True)

@@ -15,7 +15,7 @@ class Collector:
     def __init__(self) -> None:
         self.mails: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         self.mails.append((envelope.mail_from, envelope.rcpt_tos, envelope.content))
         return "250 OK"
 
