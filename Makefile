@@ -57,6 +57,7 @@ format: $(APP)
 
 bench: $(APP) $(ENGINE)  ## search and chat-turn benchmarks, numbers to stdout
 	.venv/bin/python -m tests.bench.search_bench
+	.venv/bin/python -m tests.bench.chat_bench
 
 clean:  ## remove environments, models and local databases
 	rm -rf .venv .venv-engine models var

@@ -36,15 +36,16 @@ def grow(url: str, size: int, seed: int = 7) -> None:
         templates = list(session.scalars(select(Offer).where(Offer.source == "sample")))
         places = list(session.scalars(select(Municipality)))
         terms = {t.id: offer_terms(t, t.provider.name) for t in templates}
-        missing = size - session.query(Offer).count()
+        existing = session.query(Offer).count()
+        missing = size - existing
     batch = 2000
     for start in tqdm(range(0, max(missing, 0), batch), desc=f"{size} Angebote", unit="Block"):
         offers, term_rows, tag_rows = [], [], []
         for i in range(start, min(start + batch, missing)):
             t = templates[i % len(templates)]
             row = {c: getattr(t, c) for c in COLUMNS}
-            oid = f"synthetic-{i}"
-            row.update(id=oid, source="synthetic", source_id=str(i))
+            oid = f"synthetic-{existing + i}"
+            row.update(id=oid, source="synthetic", source_id=str(existing + i))
             if not t.online:
                 m = rng.choice(places)
                 row.update(municipality_ags=m.ags, lat=m.lat + rng.uniform(-0.01, 0.01), lon=m.lon + rng.uniform(-0.01, 0.01))

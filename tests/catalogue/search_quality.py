@@ -42,8 +42,10 @@ def evaluate(session: Session) -> Quality:
         right = [_fits(h, case) for h in hits]
         precision += sum(right) / 3
         # "In the right place": no fitting match among the top 20 is clearly nearer than the first result.
-        top_ok = bool(hits) and right[0] and (
-            nearest is None or hits[0].offer.online or (hits[0].distance_km or 0) <= nearest + SLACK_KM
+        top_ok = (
+            bool(hits)
+            and right[0]
+            and (nearest is None or hits[0].offer.online or (hits[0].distance_km or 0) <= nearest + SLACK_KM)
         )
         first += top_ok
         if not top_ok:

@@ -1,0 +1,120 @@
+"""The three real processes (engine, actions, gateway) on free ports with a temporary database,
+as `make run` starts them; used by the engine tests and by `make bench`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from bot.cli import ROOT, setup_database, train_engine
+from catalogue.importer import import_file
+from core.db import session_scope
+
+SMALL = ROOT / "tests" / "data" / "offers_small.json"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(check: Callable[[], bool], timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"{what} did not become ready within {timeout_s:.0f} s")
+
+
+@dataclass
+class Stack:
+    gateway: str
+    engine: str
+    pids: dict[str, int]
+    ready_after_s: float
+    logs: Path
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the engine forks none; uvicorn and sanic may)."""
+    total = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+@contextmanager
+def running_stack(tmp: Path, *, with_test_offers: bool = True) -> Iterator[Stack]:
+    model = train_engine()
+    db_url = f"sqlite:///{tmp / 'app.db'}"
+    setup_database(db_url)
+    if with_test_offers:
+        with session_scope(db_url) as session:
+            import_file(session=session, path=SMALL)
+    ports = {name: free_port() for name in ("engine", "actions", "gateway")}
+    env = {
+        **os.environ,
+        "BILDUNGSLOTSE_DATABASE_URL": db_url,
+        "BILDUNGSLOTSE_ENGINE_URL": f"http://127.0.0.1:{ports['engine']}",
+        "BILDUNGSLOTSE_ACTION_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
+        "BILDUNGSLOTSE_TRACKER_DB": str(tmp / "tracker.db"),
+        "BILDUNGSLOTSE_TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
+        "BILDUNGSLOTSE_RATE_LIMIT_PER_MINUTE": "600",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SANIC_HOST": "127.0.0.1",  # the action server listens on loopback only
+    }
+    commands = {
+        "engine": [str(ROOT / ".venv-engine/bin/rasa"), "run", "--enable-api", "--model", str(model),
+                   "--port", str(ports["engine"]), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                   "-i", "127.0.0.1"],
+        "actions": [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
+                    "--port", str(ports["actions"])],
+        "gateway": [str(ROOT / ".venv/bin/uvicorn"), "bot.main:create_app", "--factory", "--host", "127.0.0.1",
+                    "--port", str(ports["gateway"])],
+    }  # fmt: skip
+    logs = {name: (tmp / f"{name}.log").open("w") for name in commands}
+    started = time.monotonic()
+    procs = {
+        name: subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT)
+        for name, cmd in commands.items()
+    }
+    gateway = f"http://127.0.0.1:{ports['gateway']}"
+    try:
+        try:
+            wait_until(lambda: httpx.get(f"{gateway}/healthz").json()["engine"], 300, "engine via gateway")
+            wait_until(lambda: httpx.get(f"http://127.0.0.1:{ports['actions']}/health").status_code == 200, 60, "actions")
+        except RuntimeError:
+            for name in commands:
+                logs[name].flush()
+                print(f"--- {name} log ---\n" + Path(logs[name].name).read_text()[-3000:])
+            raise
+        yield Stack(
+            gateway, env["BILDUNGSLOTSE_ENGINE_URL"], {n: p.pid for n, p in procs.items()}, time.monotonic() - started, tmp
+        )
+    finally:
+        for proc in procs.values():
+            proc.terminate()
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
