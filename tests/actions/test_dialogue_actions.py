@@ -54,3 +54,17 @@ def test_clarify_offers_counsellor_after_two_misses() -> None:
     tracker = make_tracker(intent="nlu_fallback", text="???", events=[miss, {"event": "bot"}, miss])
     messages, _ = run_action(ActionClarify(), tracker)
     assert messages[0]["buttons"][0]["payload"] == "/request_counsellor"
+
+
+def test_out_of_scope_refers_to_the_right_service() -> None:
+    from actions.out_of_scope import ActionOutOfScope
+
+    for text, expected in [
+        ("wann kommt die müllabfuhr", "AWIGO"),
+        ("wo beantrage ich einen neuen personalausweis", "Bürgerbüro"),
+        ("auto ummelden", "Straßenverkehrsamt"),
+        ("wie wird das wetter morgen", "Dabei kann ich leider nicht helfen."),
+    ]:
+        messages, _ = run_action(ActionOutOfScope(), make_tracker({}, intent="out_of_scope", text=text))
+        assert expected in messages[0]["text"], text
+        assert "Bildungs- und Familienangeboten" in messages[0]["text"]
