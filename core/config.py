@@ -53,8 +53,12 @@ class Settings(BaseSettings):
 
     def check_production_safety(self) -> None:
         """Refuse to run with development defaults anywhere but on a developer's machine."""
-        if self.environment == "production" and self.secret_key == DEV_SECRET:
-            raise InsecureConfigError("BILDUNGSLOTSE_SECRET_KEY must be set to a random secret in production.")
+        if self.environment != "production":
+            return
+        if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
+            raise InsecureConfigError("BILDUNGSLOTSE_SECRET_KEY must be a random secret of at least 32 characters in production.")
+        if "*" in self.widget_origins:
+            raise InsecureConfigError('BILDUNGSLOTSE_WIDGET_ORIGINS must list the county\'s sites in production, not "*".')
 
 
 @lru_cache

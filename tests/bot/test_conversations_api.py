@@ -141,8 +141,12 @@ def test_offers_and_offices_api(client: TestClient) -> None:
 
 
 def test_default_secret_refused_in_production() -> None:
-    with pytest.raises(InsecureConfigError):
+    with pytest.raises(InsecureConfigError, match="SECRET_KEY"):
         create_app(Settings(environment="production"), engine=FakeEngine())
+    with pytest.raises(InsecureConfigError, match="WIDGET_ORIGINS"):
+        create_app(Settings(environment="production", secret_key="s" * 40), engine=FakeEngine())
+    site = ["https://www.landkreis-osnabrueck.de"]
+    create_app(Settings(environment="production", secret_key="s" * 40, widget_origins=site), engine=FakeEngine())
 
 
 def test_retention_purges_old_conversations(client: TestClient, database_url: str) -> None:
