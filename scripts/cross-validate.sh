@@ -3,7 +3,7 @@
 # Reports land in results/cv-<name>/ (intent_report.json, DIETClassifier_report.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -gt 0 ] || set -- config.yml tests/engine/pipelines/words_only.yml
+[ $# -gt 0 ] || set -- config.yml tests/engine/pipelines/no_transformer.yml
 for cfg in "$@"; do
   name=$(basename "$cfg" .yml)
   echo "== $name"
