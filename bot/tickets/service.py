@@ -239,6 +239,7 @@ def claim(*, session: Session, counsellor: Counsellor, ticket: Ticket) -> Messag
 
 
 def reply(*, session: Session, counsellor: Counsellor, ticket: Ticket, text: str) -> Message:
+    _conversation_or_gone(session, ticket)  # a deleted conversation is the clearer reason
     if ticket.status == "closed":
         raise TicketError(409, "Das Ticket ist geschlossen.")
     conversation = _conversation_or_gone(session, ticket)

@@ -215,7 +215,7 @@ def test_deleted_conversation_is_wiped_from_ticket(client: TestClient, staff) ->
     assert detail["conversation_deleted"] and detail["transcript"] == [] and detail["callback_phone"] is None
     assert detail["status"] == "closed"
     r = client.post(f"/api/v1/tickets/{ticket_id}/messages", json={"text": "Hallo?"}, headers=headers)
-    assert r.status_code == 409  # closed; a still-open ticket of a deleted conversation answers 410
+    assert r.status_code == 410 and "gelöscht" in r.json()["detail"]
 
 
 def test_out_of_hours_notice(session, staff) -> None:
