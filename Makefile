@@ -49,7 +49,7 @@ test-fast: $(APP)  ## unit tests only, no engine
 lint: $(APP)  ## ruff and mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy bot actions catalogue core
+	.venv/bin/mypy bot actions catalogue core monitoring
 
 format: $(APP)
 	.venv/bin/ruff format .
