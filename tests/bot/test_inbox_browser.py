@@ -22,7 +22,7 @@ from bot.main import create_app
 from core.config import Settings
 from core.db import session_scope
 from tests.bot.conftest import FakeEngine, RecordingNotifier
-from tests.bot.widget_server import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, GatewayThread
+from tests.bot.widget_server import ARTIFACTS, AXE, CHROMIUM, GatewayThread, launch_chromium
 
 if not CHROMIUM.exists():
     pytest.skip("/usr/bin/chromium is missing: run scripts/install-browser.sh", allow_module_level=True)
@@ -59,10 +59,8 @@ def gateway(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture(scope="module")
 def browser(gateway: GatewayThread) -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

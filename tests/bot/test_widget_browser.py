@@ -19,7 +19,16 @@ from bot.conversations import service
 from bot.main import create_app
 from core.config import Settings
 from core.db import session_scope
-from tests.bot.widget_server import ARTIFACTS, AXE, CHROMIUM, CHROMIUM_ARGS, OFFICE, FakeEngine, GatewayThread, HostPages
+from tests.bot.widget_server import (
+    ARTIFACTS,
+    AXE,
+    CHROMIUM,
+    OFFICE,
+    FakeEngine,
+    GatewayThread,
+    HostPages,
+    launch_chromium,
+)
 
 if not CHROMIUM.exists():
     pytest.skip("/usr/bin/chromium is missing: run scripts/install-browser.sh", allow_module_level=True)
@@ -74,10 +83,8 @@ def host_pages(gateway: GatewayThread) -> Iterator[HostPages]:
 
 @pytest.fixture(scope="module")
 def browser(gateway: GatewayThread) -> Iterator[Any]:
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+    with launch_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

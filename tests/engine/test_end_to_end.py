@@ -12,10 +12,18 @@ def start(gateway: str) -> str:
     return str(r.json()["conversation_id"])
 
 
-def say(gateway: str, cid: str, text: str) -> list[dict]:
-    r = httpx.post(f"{gateway}/api/v1/conversations/{cid}/messages", json={"text": text}, timeout=60)
+def send(gateway: str, cid: str, body: dict[str, str]) -> list[dict]:
+    r = httpx.post(f"{gateway}/api/v1/conversations/{cid}/messages", json=body, timeout=60)
     assert r.status_code == 200, r.text
     return list(r.json()["messages"])
+
+
+def say(gateway: str, cid: str, text: str) -> list[dict]:
+    return send(gateway, cid, {"text": text})
+
+
+def post_payload(gateway: str, cid: str, payload: str) -> list[dict]:
+    return send(gateway, cid, {"payload": payload})
 
 
 def test_greeting_and_german_course_in_melle(stack: dict[str, str]) -> None:
@@ -44,8 +52,7 @@ def test_delete_in_chat_removes_conversation(stack: dict[str, str]) -> None:
     cid = start(gateway)
     asked = say(gateway, cid, "bitte lösche meine Daten")
     assert "löschen" in asked[0]["text"]
-    r = httpx.post(f"{gateway}/api/v1/conversations/{cid}/messages", json={"payload": "/affirm"}, timeout=60)
-    assert "gelöscht" in r.json()["messages"][0]["text"]
+    assert "gelöscht" in post_payload(gateway, cid, "/affirm")[0]["text"]
     assert httpx.get(f"{gateway}/api/v1/conversations/{cid}/messages").status_code == 404
 
 
@@ -79,12 +86,6 @@ def test_funding_question(stack: dict[str, str]) -> None:
     cid = start(gateway)
     replies = say(gateway, cid, "bekomme ich einen Bildungsgutschein für die Weiterbildung?")
     assert "AZAV" in replies[0]["text"]
-
-
-def post_payload(gateway: str, cid: str, payload: str) -> list[dict]:
-    r = httpx.post(f"{gateway}/api/v1/conversations/{cid}/messages", json={"payload": payload}, timeout=60)
-    assert r.status_code == 200, r.text
-    return list(r.json()["messages"])
 
 
 def test_handover_form_creates_ticket_and_relays(stack: dict[str, str]) -> None:
