@@ -1,7 +1,12 @@
-"""The one base class for actions that talk in chat messages built by plain functions."""
+"""Base classes of our actions.
+
+``BlockingAction``: the action's work blocks (database reads), so it runs in a worker thread and the action
+server's event loop stays free for the other conversations. ``MessagesAction``: the one base for actions that
+talk in chat messages built by plain functions."""
 
 from __future__ import annotations
 
+import asyncio
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -10,7 +15,17 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 
-class MessagesAction(Action, ABC):
+class BlockingAction(Action, ABC):
+    @abstractmethod
+    def run_blocking(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]: ...
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        return await asyncio.to_thread(self.run_blocking, dispatcher, tracker, domain)
+
+
+class MessagesAction(BlockingAction, ABC):
     """Subclasses implement :meth:`respond` as (messages, slot changes); this sends and sets them.
 
     A message with ``offers`` (or other structured parts) goes out as a custom payload, which the
@@ -20,7 +35,7 @@ class MessagesAction(Action, ABC):
     @abstractmethod
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]: ...
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         messages, slots = self.respond(tracker)
         for message in messages:
             if set(message) <= {"text", "buttons"}:

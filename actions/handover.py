@@ -7,14 +7,14 @@ from abc import ABC, abstractmethod
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import MessagesAction
+from actions.base import BlockingAction, MessagesAction
 from catalogue.places import resolve_place
 from catalogue.text import fold
-from core.db import session_scope
+from core.db import read_scope
 
 LANGUAGES = ("Deutsch", "Englisch", "Türkisch", "Arabisch", "Russisch", "Ukrainisch", "Polnisch", "Farsi", "Kurdisch")
 _NO_PREFERENCE = {"egal", "nein", "keine", "kein", "ist egal", "ist mir egal", "deutsch", "nee", "egal deutsch"}
@@ -50,20 +50,20 @@ def canonical_gender(text: str) -> str | None:
     return None
 
 
-class ValidateHandoverForm(Action):
+class ValidateHandoverForm(BlockingAction):
     """Validation of the form's slots (FormValidationAction semantics, written out for clarity)."""
 
     def name(self) -> str:
         return "validate_handover_form"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
         requested = tracker.get_slot("requested_slot")
         place = tracker.get_slot("handover_place")
         if place is None and (tracker.get_slot("municipality") or tracker.get_slot("postcode")):
             place = tracker.get_slot("municipality") or tracker.get_slot("postcode")
         if place is not None:
-            with session_scope() as session:
+            with read_scope() as session:
                 found = resolve_place(session=session, text=str(place))
                 name = found.municipality.name if found else None
             if name is None and requested == "handover_place":

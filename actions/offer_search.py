@@ -12,8 +12,7 @@ from rasa_sdk import Tracker
 from catalogue.places import NotFoundError
 from catalogue.service import SearchQuery, SearchResult, offer_summary, search
 from catalogue.text import fold
-from core.db import session_scope
-from monitoring.service import record_search
+from core.db import read_scope
 
 PAGE_SIZE = 3
 NEAR_RADIUS_KM = 20.0
@@ -116,23 +115,24 @@ def run_search(slots: dict[str, Any], *, page: int, record: bool) -> Outcome:
         return Outcome([{"text": text}], {})
     radius = slots.get("radius") or NEAR_RADIUS_KM
     try:
-        with session_scope() as session:
+        with read_scope() as session:
             result = search(session=session, query=query_from_slots(slots, page=page, radius_km=radius))
             widened = False
             if page == 0 and result.total == 0 and radius == NEAR_RADIUS_KM:
                 result = search(session=session, query=query_from_slots(slots, page=0, radius_km=None))
                 widened = True
             outcome = _present(slots, result, page=page, widened=widened)
-            if page == 0 and record and not outcome.slots.get("age_asked"):
-                record_search(
-                    session=session,
-                    topic=topic,
-                    category=result.hits[0].offer.category if result.hits else None,
-                    municipality=result.place.municipality.name if result.place else None,
-                    target_group=slots.get("target_group"),
-                    results=result.total,
-                )
-            return outcome
+        if page == 0 and record and not outcome.slots.get("age_asked") and outcome.messages:
+            # The anonymous record travels with the reply; the gateway stores it in its own transaction,
+            # so that the action server never writes to the database on the hot path.
+            outcome.messages[0]["search_record"] = {
+                "topic": topic,
+                "category": result.hits[0].offer.category if result.hits else None,
+                "municipality": result.place.municipality.name if result.place else None,
+                "target_group": slots.get("target_group"),
+                "results": result.total,
+            }
+        return outcome
     except NotFoundError as exc:
         text = f"{exc} Bitte nennen Sie eine Gemeinde oder Postleitzahl im Landkreis Osnabrück."
         return Outcome([{"text": text}], {"municipality": None, "postcode": None})

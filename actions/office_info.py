@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import BlockingAction
 from catalogue.places import NotFoundError, format_hours, is_open, nearest_office, place_or_raise
-from core.db import session_scope
+from core.db import read_scope
 
 
 def office_text(municipality: str | None, postcode: str | None) -> str | None:
-    with session_scope() as session:
+    with read_scope() as session:
         place = place_or_raise(session=session, municipality=municipality, postcode=postcode)
         if place is None:
             return None
@@ -24,11 +25,11 @@ def office_text(municipality: str | None, postcode: str | None) -> str | None:
         )
 
 
-class ActionOfficeInfo(Action):
+class ActionOfficeInfo(BlockingAction):
     def name(self) -> str:
         return "action_office_info"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         try:
             text = office_text(tracker.get_slot("municipality"), tracker.get_slot("postcode"))
         except NotFoundError as exc:

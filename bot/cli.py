@@ -220,6 +220,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_endpoints(args: argparse.Namespace) -> int:
+    from bot import endpoints
+    from core.config import get_settings
+
+    print(endpoints.write(get_settings(), Path(args.out), action_url=args.action_url))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bildungslotse", description="Bildungslotse – Verwaltung und Werkzeuge.")
     parser.add_argument("--database-url", help="SQLAlchemy-URL (Standard: BILDUNGSLOTSE_DATABASE_URL)")
@@ -266,6 +274,10 @@ def build_parser() -> argparse.ArgumentParser:
     eng.add_parser("model-path", help="Pfad des Modells zu den aktuellen Trainingsdaten").set_defaults(
         func=lambda a: print(model_path()) or 0
     )
+    ends = eng.add_parser("endpoints", help="endpoints.yml der Engine aus den Einstellungen schreiben (Tracker-, Lock-Store)")
+    ends.add_argument("--out", default=str(ROOT / "var" / "endpoints.yml"), help="Zieldatei (Standard: %(default)s)")
+    ends.add_argument("--action-url", help="Action-Server (Standard: BILDUNGSLOTSE_ACTION_URL)")
+    ends.set_defaults(func=cmd_endpoints)
     return parser
 
 

@@ -1,18 +1,32 @@
-"""Typed dependencies for the routes: the database session and the app's shared services."""
+"""Typed dependencies: the one way routes reach the database and the app's shared services.
+
+Sessions use ``scope="function"``: their commit runs when the route returns, before the response is sent,
+so a client that got 201 can read what it created at once. Only sync (``def``) routes take a session;
+FastAPI runs them in the threadpool, so blocking database work never runs on the event loop. Async routes
+(chat turns, streams) open short units of work through :func:`run_db` and never hold one across an ``await``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from bot.engine import Engine
 from bot.events import Broker
+from bot.locks import ConversationLocks
+from bot.metrics import Metrics
+from bot.notify import Notifier
 from bot.ratelimit import RateLimiter
-from core.config import Settings, get_settings
-from core.db import session_scope
+from core.config import Settings
+from core.db import read_scope, session_scope
+
+
+def get_settings_from_app(request: Request) -> Settings:
+    return request.app.state.settings  # type: ignore[no-any-return]
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -20,20 +34,30 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_engine(request: Request) -> Engine:
-    return request.app.state.engine  # type: ignore[no-any-return]
+def get_read_db(request: Request) -> Iterator[Session]:
+    with read_scope(request.app.state.settings.database_url) as session:
+        yield session
 
 
-def get_broker(request: Request) -> Broker:
-    return request.app.state.broker  # type: ignore[no-any-return]
+async def run_db[T](fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Blocking database work from async code: in the threadpool, bounded by its limiter."""
+    return await run_in_threadpool(fn, *args, **kwargs)
 
 
-def get_limiter(request: Request) -> RateLimiter:
-    return request.app.state.limiter  # type: ignore[no-any-return]
+def _state(name: str) -> Callable[[Request], Any]:
+    def dependency(request: Request) -> Any:
+        return getattr(request.app.state, name)
+
+    dependency.__name__ = f"get_{name}"
+    return dependency
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-EngineDep = Annotated[Engine, Depends(get_engine)]
-BrokerDep = Annotated[Broker, Depends(get_broker)]
-LimiterDep = Annotated[RateLimiter, Depends(get_limiter)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_db, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
+EngineDep = Annotated[Engine, Depends(_state("engine"))]
+BrokerDep = Annotated[Broker, Depends(_state("broker"))]
+LimiterDep = Annotated[RateLimiter, Depends(_state("limiter"))]
+NotifierDep = Annotated[Notifier, Depends(_state("notifier"))]
+LocksDep = Annotated[ConversationLocks, Depends(_state("locks"))]
+MetricsDep = Annotated[Metrics, Depends(_state("metrics"))]

@@ -1,48 +1,77 @@
-"""The FastAPI app: routers gathered in one place, shared services created at start-up."""
+"""The FastAPI app: routers gathered in one place, shared services created at start-up.
+
+With ``BILDUNGSLOTSE_REDIS_URL`` live events, flood counters and per-conversation locks live in Redis, so
+that any number of gateways can serve any request; without it they live in this process.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+import httpx
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.conversations.views import router as conversations_router
 from bot.counsellors.views import router as auth_router
-from bot.engine import Engine, RasaEngine
-from bot.events import Broker
+from bot.engine import Engine, EngineRing, RasaEngine
+from bot.events import Broker, RedisBroker
+from bot.locks import ConversationLocks, LocalLocks, RedisLocks
+from bot.metrics import Metrics
 from bot.notify import LogNotifier, Notifier, SmtpNotifier
 from bot.privacy import purge_periodically
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, RedisRateLimiter
+from bot.relay import Services
 from bot.telegram import install_telegram
 from bot.tickets.views import router as tickets_router
 from bot.tracker import delete_tracker
 from catalogue.text import warm_up
 from catalogue.views import router as catalogue_router
 from core.config import Settings, get_settings
+from core.db import get_engine, read_scope
+from core.logging import configure_logging
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("bildungslotse")
+DB_DOWN = "Der Dienst ist gerade nicht erreichbar (Datenbank). Bitte versuchen Sie es in einer Minute noch einmal."
+INTERNAL = "Da ist bei uns etwas schiefgelaufen. Bitte versuchen Sie es noch einmal."
+
+
+def _engine_from(settings: Settings) -> Engine:
+    return EngineRing([RasaEngine(url, settings.engine_timeout_s) for url in settings.engine_replicas])
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None, notifier: Notifier | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_production_safety()
+    configure_logging(settings.log_format)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await app.state.broker.start()
         await asyncio.to_thread(warm_up)
-        purge = asyncio.create_task(purge_periodically(app.state, settings.database_url))
+        purge = asyncio.create_task(purge_periodically(app.state))
         yield
         purge.cancel()
+        app.state.broker.close_streams()
         await app.state.engine.aclose()
+        await app.state.broker.aclose()
+        await app.state.locks.aclose()
+        await app.state.http.aclose()
+        app.state.limiter.close()
 
     app = FastAPI(
         title="Bildungslotse",
@@ -50,16 +79,42 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
         version="1.0",
         lifespan=lifespan,
     )
+    broker: Broker
+    locks: ConversationLocks
+    limiter: RateLimiter
+    if settings.redis_url:
+        broker, locks, limiter = (
+            RedisBroker(settings.redis_url),
+            RedisLocks(settings.redis_url),
+            RedisRateLimiter(settings.redis_url),
+        )
+    else:
+        broker, locks, limiter = Broker(), LocalLocks(), RateLimiter()
+    metrics = Metrics()
+    db = get_engine(settings.database_url)
+    metrics.watch_pool("db", lambda: float(getattr(db.pool, "checkedout", lambda: 0)()))
     app.state.settings = settings
-    app.state.engine = engine or RasaEngine(settings.engine_url, settings.engine_timeout_s)
-    app.state.broker = Broker()
-    app.state.limiter = RateLimiter(settings.rate_limit_per_minute)
+    app.state.engine = engine or _engine_from(settings)
+    app.state.broker = broker
+    app.state.locks = locks
+    app.state.limiter = limiter
+    app.state.metrics = metrics
+    app.state.http = httpx.AsyncClient(timeout=2.0)
     app.state.notifier = notifier or (
         SmtpNotifier(settings.smtp_host, settings.smtp_port, settings.smtp_from, settings.office_mail_pattern,
                      f"{settings.public_url}/beratung/")
         if settings.smtp_host
         else LogNotifier()
     )  # fmt: skip
+    app.state.services = Services(
+        settings=settings,
+        engine=app.state.engine,
+        broker=broker,
+        notifier=app.state.notifier,
+        locks=locks,
+        metrics=metrics,
+        engine_gate=asyncio.Semaphore(settings.engine_concurrency),
+    )
     hooks: list[Callable[[str], None]] = [partial(delete_tracker, settings.tracker_store_url)]
     app.state.on_conversation_deleted = hooks
     # channel -> callables(conversation_id, seq) that push a new message out (Telegram registers here)
@@ -69,22 +124,47 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.widget_origins,
-        allow_methods=["GET", "POST", "DELETE"],
+        allow_methods=["GET", "POST", "DELETE", "PATCH"],
         allow_headers=["Content-Type", "Last-Event-ID"],
+        expose_headers=["Retry-After"],
     )
-
-    @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # German reasons for the widget; the field errors stay for developers.
-        errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors()]
-        return JSONResponse({"detail": "Die Anfrage ist ungültig.", "errors": errors}, status_code=422)
+    # Outermost: the real client address behind the county's reverse proxy (trusted hops only).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
+    _install_error_handlers(app)
 
     app.include_router(conversations_router)
     app.include_router(catalogue_router)
     app.include_router(auth_router)
     app.include_router(tickets_router)
     install_telegram(app, settings)
+    _install_pages(app)
+    _install_probes(app, settings)
+    return app
 
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # German reasons for the widget; the field errors stay for developers.
+        errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors()]
+        return JSONResponse({"detail": "Die Anfrage ist ungültig.", "errors": errors}, status_code=422)
+
+    @app.exception_handler(DBAPIError)
+    @app.exception_handler(PoolTimeout)
+    async def _database(_: Request, exc: Exception) -> JSONResponse:
+        # One line, no traceback: the database is down or saturated, not a bug of the request.
+        log.error("database unavailable: %s", exc.__class__.__name__)
+        app.state.metrics.db_errors.inc()
+        app.state.metrics.rejected.labels("503").inc()
+        return JSONResponse({"detail": DB_DOWN}, status_code=503, headers={"Retry-After": "30"})
+
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return JSONResponse({"detail": INTERNAL}, status_code=500)
+
+
+def _install_pages(app: FastAPI) -> None:
     @app.get("/", include_in_schema=False)
     def index() -> FileResponse:
         return FileResponse(STATIC / "index.html")
@@ -117,8 +197,47 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
     def inbox_js() -> FileResponse:
         return FileResponse(STATIC / "beratung" / "inbox.js", media_type="text/javascript", headers={"Cache-Control": "no-cache"})
 
+
+def _is_loopback(host: str | None) -> bool:
+    try:
+        return bool(host) and ipaddress.ip_address(str(host)).is_loopback
+    except ValueError:
+        return host == "testclient"
+
+
+def _install_probes(app: FastAPI, settings: Settings) -> None:
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:
-        return {"gateway": True, "engine": await app.state.engine.ready()}
+        """Liveness: the process answers. Touches nothing else, so it stays fast under any load."""
+        return {"status": "ok"}
 
-    return app
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        """Readiness: database, engine (any replica) and action server answer; 503 otherwise."""
+
+        def database() -> bool:
+            try:
+                with read_scope(settings.database_url) as session:
+                    session.execute(text("SELECT 1"))
+                return True
+            except Exception:
+                return False
+
+        async def actions() -> bool:
+            base = settings.action_url.rsplit("/webhook", 1)[0]
+            try:
+                return (await app.state.http.get(f"{base}/health")).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        db_ok, engine_ok, actions_ok = await asyncio.gather(run_in_threadpool(database), app.state.engine.ready(), actions())
+        checks = {"database": db_ok, "engine": engine_ok, "actions": actions_ok}
+        status = 200 if all(checks.values()) else 503
+        return JSONResponse({"ready": status == 200, **checks}, status_code=status)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        """Prometheus metrics; only from this machine (scraper on loopback), never through the proxy."""
+        if not _is_loopback(request.client.host if request.client else None):
+            raise HTTPException(403, "Nur lokal abrufbar.")
+        return Response(app.state.metrics.render(), media_type="text/plain; version=0.0.4")

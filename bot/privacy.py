@@ -1,4 +1,5 @@
-"""Deleting means everywhere: our rows, the tickets' personal data, the engine's tracker, open streams.
+"""Deleting means everywhere: our rows, the tickets' personal data, the Telegram chat mapping, the engine's
+tracker, open streams. One path for the web API, Telegram, the engine's delete dialogue and retention.
 Also the retention rule promised to citizens: conversations are kept at most 30 days after last use."""
 
 from __future__ import annotations
@@ -8,44 +9,58 @@ import datetime as dt
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.conversations import service as conversations
 from bot.conversations.models import Conversation
+from bot.telegram.models import TelegramChat
 from bot.tickets import service as tickets
-from core.db import session_scope
+from core.db import read_scope, session_scope
 
 log = logging.getLogger(__name__)
 RETENTION_DAYS = 30
 
 
-def delete_everywhere(*, session: Session, state: Any, conversation_id: str) -> bool:
-    """`state` is the app's state: its `on_conversation_deleted` hooks reach the other stores."""
+def delete_rows(*, session: Session, conversation_id: str) -> bool:
+    """Our own rows of one conversation; False if there was no conversation."""
+    session.execute(delete(TelegramChat).where(TelegramChat.conversation_id == conversation_id))
     tickets.forget_conversation(session=session, conversation_id=conversation_id)
-    found = conversations.delete_conversation(session=session, conversation_id=conversation_id)
-    session.commit()
+    return conversations.delete_conversation(session=session, conversation_id=conversation_id)
+
+
+def delete_everywhere(*, state: Any, conversation_id: str) -> bool:
+    """Blocking (run it in a worker thread). ``state`` is the app's state: its database URL, its
+    ``on_conversation_deleted`` hooks (the other stores) and its broker. The rows are committed first; a
+    failing hook is logged and does not undo or fail the deletion of the rest."""
+    with session_scope(state.settings.database_url) as session:
+        found = delete_rows(session=session, conversation_id=conversation_id)
+    ok = True
     for hook in state.on_conversation_deleted:
-        hook(conversation_id)
+        try:
+            hook(conversation_id)
+        except Exception:
+            log.exception("a deletion hook failed (%s)", getattr(hook, "__name__", "hook"))
+            ok = False
     state.broker.publish(conversation_id, {"deleted": True})
-    return found
+    return found and ok
 
 
-def purge_expired(*, session: Session, state: Any, now: dt.datetime | None = None) -> int:
+def purge_expired(*, state: Any, now: dt.datetime | None = None) -> int:
     cutoff = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=RETENTION_DAYS)
-    expired = list(session.scalars(select(Conversation.id).where(Conversation.last_activity < cutoff)))
+    with read_scope(state.settings.database_url) as session:
+        expired = list(session.scalars(select(Conversation.id).where(Conversation.last_activity < cutoff)))
     for conversation_id in expired:
-        delete_everywhere(session=session, state=state, conversation_id=conversation_id)
+        delete_everywhere(state=state, conversation_id=conversation_id)
     if expired:
         log.info("retention: %d conversations older than %d days deleted", len(expired), RETENTION_DAYS)
     return len(expired)
 
 
-async def purge_periodically(state: Any, url: str, every_s: float = 3600) -> None:
+async def purge_periodically(state: Any, every_s: float = 3600) -> None:
     while True:
         try:
-            with session_scope(url) as session:
-                await asyncio.to_thread(purge_expired, session=session, state=state)
+            await asyncio.to_thread(purge_expired, state=state)
         except Exception:  # a failed purge must not stop the next one
             log.exception("retention purge failed")
         await asyncio.sleep(every_s)

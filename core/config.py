@@ -28,8 +28,23 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{ROOT / 'var' / 'bildungslotse.db'}"
     # Rasa's SQL tracker store; the gateway deletes a conversation's events there too.
     tracker_store_url: str = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+    # Rasa's lock store for several engines (Redis); without it each engine locks in memory.
+    lock_store_url: str | None = None
     engine_url: str = "http://127.0.0.1:5005"
+    # Several engine replicas, comma-separated; each conversation is pinned to one by a consistent hash.
+    engine_urls: str | None = None
     engine_timeout_s: float = 30.0
+    # Engine calls in flight per gateway; more wait up to engine_queue_s, then get 503 with Retry-After.
+    engine_concurrency: int = 32
+    engine_queue_s: float = 10.0
+    # The action server, for readiness (the engine itself reads BILDUNGSLOTSE_ACTION_URL from endpoints.yml).
+    action_url: str = "http://127.0.0.1:5055/webhook"
+    # Live events, flood counters and per-conversation locks shared by several gateways; without it in-process.
+    redis_url: str | None = None
+    # Addresses whose X-Forwarded-For is believed (comma-separated IPs or CIDRs; "*" for all).
+    trusted_proxies: str = "127.0.0.1,::1"
+    languages: str = "de,en,tr,ar,uk,ru"
+    log_format: Literal["text", "json"] = "text"
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
     action_port: int = 5055
@@ -42,14 +57,27 @@ class Settings(BaseSettings):
     smtp_port: int = 25
     smtp_from: str = "bildungslotse@landkreis-osnabrueck.example"
     office_mail_pattern: str = "{office}@bildungsbuero.example"
-    # Flood protection: messages one client may send per minute.
+    # Flood protection, per minute. The primary limit is per conversation; the per-client one is for a whole
+    # school class or a county office behind one NAT address, and new conversations are counted on their own.
     rate_limit_per_minute: int = 30
+    client_rate_limit_per_minute: int = 900
+    new_conversations_per_minute: int = 120
+    login_attempts_per_minute: int = 30
     # Telegram channel: off without a token. With a public (non-loopback) public_url it runs as a webhook
     # under /telegram/webhook (secret header; derived from secret_key if not set), otherwise by long polling.
     telegram_token: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_base: str = "https://api.telegram.org/bot"
     telegram_use_polling: bool = False
+
+    @property
+    def engine_replicas(self) -> list[str]:
+        urls = [u.strip().rstrip("/") for u in (self.engine_urls or "").split(",") if u.strip()]
+        return urls or [self.engine_url.rstrip("/")]
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
 
     def check_production_safety(self) -> None:
         """Refuse to run with development defaults anywhere but on a developer's machine."""

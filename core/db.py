@@ -1,7 +1,18 @@
-"""Database engine and sessions, created lazily so that importing a module never opens a database."""
+"""Database engines and sessions, created lazily so that importing a module never opens a database.
+
+Two kinds of unit of work, both short and both committed before a response leaves:
+- ``session_scope(url)`` writes. On SQLite it starts with ``BEGIN IMMEDIATE`` under a per-process lock, so
+  that writers queue instead of failing with "database is locked" when a read snapshot would have to be
+  upgraded (the classic WAL pitfall), and it takes the write lock only as long as the transaction lasts.
+- ``read_scope(url)`` reads. On SQLite a plain deferred transaction, which in WAL mode never waits for writers.
+
+Pools are bounded and wait at most ``POOL_TIMEOUT_S``; a saturated pool raises ``sqlalchemy.exc.TimeoutError``,
+which the gateway answers with 503 and ``Retry-After`` instead of letting requests pile up.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -12,29 +23,54 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from core.config import get_settings
 
+POOL_SIZE = 10
+MAX_OVERFLOW = 15
+POOL_TIMEOUT_S = 5.0
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
 
 class Base(DeclarativeBase):
     pass
 
 
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        path = make_url(url).database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
 
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            # WAL lets the action server read while the gateway writes; FKs make cascades real.
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.close()
 
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+def make_engine(url: str, *, immediate: bool = False) -> Engine:
+    """An engine for ``url``; on SQLite ``immediate`` makes every transaction ``BEGIN IMMEDIATE``."""
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW, pool_timeout=POOL_TIMEOUT_S)
+    path = make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        pool_size=POOL_SIZE,
+        max_overflow=MAX_OVERFLOW,
+        pool_timeout=POOL_TIMEOUT_S,
+    )
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        # The driver's own transaction handling is switched off so that the "begin" hook below decides.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer, across processes
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints; WAL keeps it consistent
+        cur.execute("PRAGMA secure_delete=ON")  # deleted texts are overwritten, not left in free pages
+        cur.close()
+
+    begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql(begin)
+
+    return engine
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -43,19 +79,34 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 @lru_cache
-def _engine_for(url: str) -> Engine:
-    return make_engine(url)
+def _engine_for(url: str, immediate: bool = False) -> Engine:
+    return make_engine(url, immediate=immediate)
 
 
 @lru_cache
-def _session_factory(url: str) -> sessionmaker[Session]:
-    return sessionmaker(bind=_engine_for(url), expire_on_commit=False)
+def _session_factory(url: str, write: bool) -> sessionmaker[Session]:
+    # On PostgreSQL one engine serves both kinds; on SQLite writers get their own BEGIN IMMEDIATE pool.
+    immediate = write and is_sqlite(url)
+    return sessionmaker(bind=_engine_for(url, immediate), expire_on_commit=False)
+
+
+@lru_cache
+def _write_lock(url: str) -> threading.Lock:
+    # Not re-entrant on purpose: FastAPI enters a dependency in one worker thread and may leave it in another.
+    # A write scope opened inside another one in the same process would wait; it times out instead of hanging.
+    return threading.Lock()
 
 
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    session = _session_factory(url or get_settings().database_url)()
+    """A writing unit of work: commits on success, rolls back on error."""
+    url = url or get_settings().database_url
+    lock = _write_lock(url) if is_sqlite(url) else None
+    if lock is not None and not lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+        raise PoolTimeout("SQLite write lock busy")
+    session = _session_factory(url, True)()
     try:
         yield session
         session.commit()
@@ -64,3 +115,21 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+        if lock is not None:
+            lock.release()
+
+
+@contextmanager
+def read_scope(url: str | None = None) -> Iterator[Session]:
+    """A reading unit of work; nothing it changes is kept."""
+    session = _session_factory(url or get_settings().database_url, False)()
+    try:
+        yield session
+    finally:
+        session.close()  # ends the transaction; loaded objects stay readable (detached, not expired)
+
+
+def dispose(url: str) -> None:
+    """Close every pooled connection to ``url`` (tests dropping a database, after a fork)."""
+    for immediate in (False, True):
+        _engine_for(url, immediate).dispose()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli import setup_database
 from catalogue.importer import import_file
-from core.db import session_scope
+from core.db import read_scope, session_scope
 
 HERE = Path(__file__).resolve().parent
 SMALL = HERE / "data" / "offers_small.json"
@@ -32,9 +32,9 @@ def _fresh_postgres(base_url: str) -> str:
 
 
 def _drop_postgres(base_url: str, url: str) -> None:
-    from core.db import get_engine
+    from core.db import dispose
 
-    get_engine(url).dispose()
+    dispose(url)
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
@@ -72,9 +72,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.fixture
 def session(database_url: str) -> Iterator[Session]:
-    with session_scope(database_url) as s:
+    """A plain (deferred) session: it must not hold the write lock while the code under test writes."""
+    with read_scope(database_url) as s:
         yield s
-        s.rollback()
 
 
 @pytest.fixture(scope="session")

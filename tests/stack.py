@@ -76,7 +76,6 @@ def running_stack(tmp: Path, *, with_test_offers: bool = True) -> Iterator[Stack
         "BILDUNGSLOTSE_DATABASE_URL": db_url,
         "BILDUNGSLOTSE_ENGINE_URL": f"http://127.0.0.1:{ports['engine']}",
         "BILDUNGSLOTSE_ACTION_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
-        "BILDUNGSLOTSE_TRACKER_DB": str(tmp / "tracker.db"),
         "BILDUNGSLOTSE_TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
         "BILDUNGSLOTSE_RATE_LIMIT_PER_MINUTE": "600",
         "TF_CPP_MIN_LOG_LEVEL": "2",
@@ -84,13 +83,15 @@ def running_stack(tmp: Path, *, with_test_offers: bool = True) -> Iterator[Stack
     }
     commands = {
         "engine": [str(ROOT / ".venv-engine/bin/rasa"), "run", "--enable-api", "--model", str(model),
-                   "--port", str(ports["engine"]), "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                   "--port", str(ports["engine"]), "--endpoints", str(tmp / "endpoints.yml"), "--credentials", "credentials.yml",
                    "-i", "127.0.0.1"],
         "actions": [str(ROOT / ".venv/bin/python"), "-m", "rasa_sdk", "--actions", "actions",
                     "--port", str(ports["actions"])],
-        "gateway": [str(ROOT / ".venv/bin/uvicorn"), "bot.main:create_app", "--factory", "--host", "127.0.0.1",
-                    "--port", str(ports["gateway"])],
+        "gateway": [str(ROOT / ".venv/bin/python"), "-m", "bot.serve", "--host", "127.0.0.1", "--port", str(ports["gateway"])],
     }  # fmt: skip
+    endpoints = tmp / "endpoints.yml"
+    subprocess.run([str(ROOT / ".venv/bin/bildungslotse"), "engine", "endpoints", "--out", str(endpoints)],
+                   cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
     logs = {name: (tmp / f"{name}.log").open("w") for name in commands}
     started = time.monotonic()
     procs = {
@@ -100,8 +101,7 @@ def running_stack(tmp: Path, *, with_test_offers: bool = True) -> Iterator[Stack
     gateway = f"http://127.0.0.1:{ports['gateway']}"
     try:
         try:
-            wait_until(lambda: httpx.get(f"{gateway}/healthz").json()["engine"], 300, "engine via gateway")
-            wait_until(lambda: httpx.get(f"http://127.0.0.1:{ports['actions']}/health").status_code == 200, 60, "actions")
+            wait_until(lambda: httpx.get(f"{gateway}/readyz").status_code == 200, 300, "engine, actions and database via gateway")
         except RuntimeError:
             for name in commands:
                 logs[name].flush()

@@ -1,4 +1,9 @@
-"""Citizen chat API (spec §6): create a conversation, send, read, stream, delete."""
+"""Citizen chat API (spec §6): create a conversation, send, read, stream, delete.
+
+Sync routes (create, read, delete) run in the threadpool with a session that commits before the response.
+The two async routes (a chat turn, a stream) never hold a session across an ``await``: a turn goes through
+``bot.relay``, a stream opens a short read per wake-up.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +15,19 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from bot.conversations import service
-from bot.conversations.models import Conversation, Message
+from bot.conversations.models import Message
 from bot.conversations.schemas import ConversationCreated, MessageIn, MessageList, MessageOut
-from bot.deps import BrokerDep, EngineDep, LimiterDep, SessionDep, SettingsDep
+from bot.deps import LimiterDep, ReadSessionDep, SessionDep, SettingsDep, run_db
 from bot.privacy import delete_everywhere
-from bot.relay import handle_citizen_message
-from core.db import session_scope
+from bot.relay import ConversationGone, Overloaded, handle_citizen_message
+from core.db import read_scope
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["Chat"])
 NOT_FOUND = "Dieses Gespräch gibt es nicht (mehr). Bitte starten Sie ein neues."
+TOO_FAST = "Sie schreiben sehr schnell. Bitte warten Sie einen Moment."
+TOO_MANY_NEW = "Zu viele neue Gespräche in kurzer Zeit. Bitte warten Sie eine Minute."
+KEEPALIVE_S = 15.0
+MAX_SEQ = 2**31 - 1
 
 
 def to_out(message: Message) -> MessageOut:
@@ -35,21 +44,20 @@ def to_out(message: Message) -> MessageOut:
     )
 
 
-def _conversation_or_404(session: SessionDep, conversation_id: str) -> Conversation:
-    conversation = service.get(session=session, conversation_id=conversation_id[:64])
-    if conversation is None:
-        raise HTTPException(404, NOT_FOUND)
-    return conversation
-
-
-def _client_key(request: Request) -> str:
+def client_key(request: Request) -> str:
+    """The citizen's address; behind trusted proxies already taken from X-Forwarded-For (see bot.main)."""
     return request.client.host if request.client else "unknown"
 
 
+def too_many(detail: str, retry_after_s: int = 60) -> HTTPException:
+    return HTTPException(429, detail, headers={"Retry-After": str(retry_after_s)})
+
+
 @router.post("", status_code=201, response_model=ConversationCreated)
-def create_conversation(session: SessionDep, limiter: LimiterDep, request: Request) -> ConversationCreated:
-    if not limiter.allow("new:" + _client_key(request)):
-        raise HTTPException(429, "Zu viele neue Gespräche in kurzer Zeit. Bitte warten Sie eine Minute.")
+def create_conversation(session: SessionDep, limiter: LimiterDep, settings: SettingsDep, request: Request) -> ConversationCreated:
+    if not limiter.allow("new:" + client_key(request), settings.new_conversations_per_minute):
+        request.app.state.metrics.rejected.labels("429").inc()
+        raise too_many(TOO_MANY_NEW)
     conversation = service.create(session=session)
     welcome = service.append(
         session=session,
@@ -63,97 +71,130 @@ def create_conversation(session: SessionDep, limiter: LimiterDep, request: Reque
 
 @router.post("/{conversation_id}/messages", response_model=MessageList)
 async def post_message(
-    conversation_id: str,
-    body: MessageIn,
-    session: SessionDep,
-    engine: EngineDep,
-    broker: BrokerDep,
-    limiter: LimiterDep,
-    settings: SettingsDep,
-    request: Request,
+    conversation_id: str, body: MessageIn, limiter: LimiterDep, settings: SettingsDep, request: Request
 ) -> MessageList:
-    conversation = _conversation_or_404(session, conversation_id)
-    if not (limiter.allow("conv:" + conversation.id) and limiter.allow("ip:" + _client_key(request))):
-        raise HTTPException(429, "Sie schreiben sehr schnell. Bitte warten Sie einen Moment.")
+    conversation_id = conversation_id[:64]
     try:
         if body.payload is not None:
             text = service.clean_payload(body.payload)
-            display = _button_title(session, conversation.id, text) or text
+            kind = "button"
         else:
-            text = display = service.clean_text(body.text or "", max_chars=settings.max_message_chars)
+            text = service.clean_text(body.text or "", max_chars=settings.max_message_chars)
+            kind = "text"
     except service.InvalidInput as exc:
         raise HTTPException(422, str(exc)) from None
-    result = await handle_citizen_message(
-        session=session,
-        engine=engine,
-        broker=broker,
-        notifier=request.app.state.notifier,
-        conversation=conversation,
-        text=text,
-        display=display,
-    )
+
+    def admitted() -> bool:
+        # The conversation's own limit first: one chatty citizen never uses up a school's shared address.
+        return limiter.allow("conv:" + conversation_id, settings.rate_limit_per_minute) and limiter.allow(
+            "ip:" + client_key(request), settings.client_rate_limit_per_minute
+        )
+
+    if not await run_db(admitted):
+        request.app.state.metrics.rejected.labels("429").inc()
+        raise too_many(TOO_FAST, 10)
+    display = text
+    if kind == "button":
+        title: str | None = await run_db(_button_title, settings.database_url, conversation_id, text)
+        display = title or text
+    try:
+        result = await handle_citizen_message(
+            request.app.state.services, conversation_id=conversation_id, text=text, display=display, kind=kind
+        )
+    except ConversationGone:
+        raise HTTPException(404, NOT_FOUND) from None
+    except Overloaded as exc:
+        raise HTTPException(exc.status, exc.detail, headers={"Retry-After": str(exc.retry_after_s)}) from None
     out = MessageList(messages=[to_out(m) for m in result.replies])
     if result.delete_requested:
-        _delete_everywhere(session, request, conversation.id)
+        await run_db(delete_everywhere, state=request.app.state, conversation_id=conversation_id)
     return out
 
 
-def _button_title(session: SessionDep, conversation_id: str, payload: str) -> str | None:
+def _button_title(url: str, conversation_id: str, payload: str) -> str | None:
     """Show the pressed button's title in the history rather than its technical payload."""
-    for message in reversed(service.messages_after(session=session, conversation_id=conversation_id)[-10:]):
-        for button in (message.extra or {}).get("buttons", []):
-            if button.get("payload") == payload:
-                return str(button.get("title"))
+    with read_scope(url) as session:
+        for message in reversed(service.last_messages(session=session, conversation_id=conversation_id, limit=10)):
+            for button in (message.extra or {}).get("buttons", []):
+                if button.get("payload") == payload:
+                    return str(button.get("title"))
     return None
 
 
 @router.get("/{conversation_id}/messages", response_model=MessageList)
-def get_messages(conversation_id: str, session: SessionDep, after: int = Query(0, ge=0)) -> MessageList:
-    conversation = _conversation_or_404(session, conversation_id)
+def get_messages(conversation_id: str, session: ReadSessionDep, after: int = Query(0, ge=0, le=MAX_SEQ)) -> MessageList:
+    conversation = service.get(session=session, conversation_id=conversation_id[:64])
+    if conversation is None:
+        raise HTTPException(404, NOT_FOUND)
     messages = service.messages_after(session=session, conversation_id=conversation.id, after=after)
     return MessageList(messages=[to_out(m) for m in messages])
 
 
-@router.get("/{conversation_id}/stream")
-async def stream(conversation_id: str, session: SessionDep, broker: BrokerDep, request: Request) -> StreamingResponse:
-    """Server-Sent Events, one Message per event; resumes after Last-Event-ID (the seq)."""
-    conversation = _conversation_or_404(session, conversation_id)
+def _parse_after(raw: str | None) -> int:
     try:
-        after = int(request.headers.get("last-event-id") or request.query_params.get("after") or 0)
+        return min(max(int((raw or "0")[:12]), 0), MAX_SEQ)
     except ValueError:
-        after = 0
-    queue = broker.subscribe(conversation.id)
+        return 0
+
+
+def _read_since(url: str, conversation_id: str, after: int) -> list[MessageOut] | None:
+    """One short read for a stream; None when the conversation is gone."""
+    with read_scope(url) as session:
+        if service.get(session=session, conversation_id=conversation_id) is None:
+            return None
+        return [to_out(m) for m in service.messages_after(session=session, conversation_id=conversation_id, after=after)]
+
+
+@router.get("/{conversation_id}/stream")
+async def stream(conversation_id: str, request: Request, settings: SettingsDep) -> StreamingResponse:
+    """Server-Sent Events, one Message per event; resumes after Last-Event-ID (the seq)."""
+    conversation_id = conversation_id[:64]
+    after = _parse_after(request.headers.get("last-event-id") or request.query_params.get("after"))
+    first = await run_db(_read_since, settings.database_url, conversation_id, after)
+    if first is None:
+        raise HTTPException(404, NOT_FOUND)
+    broker = request.app.state.broker
+    metrics = request.app.state.metrics
+    queue = broker.subscribe(conversation_id)
 
     async def events() -> AsyncIterator[str]:
         nonlocal after
+        pending: list[MessageOut] | None = first
+        metrics.open_streams.labels("citizen").inc()
         try:
+            yield "retry: 2000\n\n"  # reconnect quickly after a gateway restart
             while True:
-                with session_scope(request.app.state.settings.database_url) as s:
-                    if service.get(session=s, conversation_id=conversation.id) is None:
-                        yield "event: deleted\ndata: {}\n\n"
-                        return
-                    for m in service.messages_after(session=s, conversation_id=conversation.id, after=after):
-                        after = m.seq
-                        data = json.dumps(to_out(m).model_dump(mode="json"), ensure_ascii=False)
-                        yield f"id: {m.seq}\ndata: {data}\n\n"
-                if await request.is_disconnected():
+                if pending is None:
+                    yield "event: deleted\ndata: {}\n\n"
+                    return
+                for m in pending:
+                    after = m.seq
+                    yield f"id: {m.seq}\ndata: {json.dumps(m.model_dump(mode='json'), ensure_ascii=False)}\n\n"
+                if broker.closing.is_set():
                     return
                 try:
-                    await asyncio.wait_for(queue.get(), timeout=15)
+                    event = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_S)
                 except TimeoutError:
+                    if await request.is_disconnected():
+                        return
                     yield ": keep-alive\n\n"
+                    pending = []
+                    continue
+                if event.get("closing"):
+                    return  # the gateway stops; the client reconnects and catches up from its last id
+                pending = await run_db(_read_since, settings.database_url, conversation_id, after)
         finally:
-            broker.unsubscribe(conversation.id, queue)
+            metrics.open_streams.labels("citizen").dec()
+            broker.unsubscribe(conversation_id, queue)
 
-    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )
 
 
 @router.delete("/{conversation_id}", status_code=204)
-def delete_conversation(conversation_id: str, session: SessionDep, request: Request) -> Response:
-    if not _delete_everywhere(session, request, conversation_id[:64]):
+def delete_conversation(conversation_id: str, request: Request) -> Response:
+    if not service.exists(url=request.app.state.settings.database_url, conversation_id=conversation_id[:64]):
         raise HTTPException(404, NOT_FOUND)
+    delete_everywhere(state=request.app.state, conversation_id=conversation_id[:64])
     return Response(status_code=204)
-
-
-def _delete_everywhere(session: SessionDep, request: Request, conversation_id: str) -> bool:
-    return delete_everywhere(session=session, state=request.app.state, conversation_id=conversation_id)

@@ -26,8 +26,8 @@ def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, limiter: LimiterDep, request: Request
 ) -> Token:
     client = request.client.host if request.client else "unknown"
-    if not limiter.allow(f"login:{client}"):
-        raise HTTPException(429, "Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.")
+    if not limiter.allow(f"login:{client}", request.app.state.settings.login_attempts_per_minute):
+        raise HTTPException(429, "Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.", headers={"Retry-After": "60"})
     counsellor = service.authenticate(session=session, username=form.username, password=form.password)
     if counsellor is None:
         raise HTTPException(401, "Benutzername oder Passwort ist falsch.", headers={"WWW-Authenticate": "Bearer"})

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conversations import service as conversations
 from bot.conversations.models import Conversation, Message
 from bot.telegram.format import button_data
 from bot.telegram.models import TelegramChat
-from bot.tickets import service as tickets
 
 CHANNEL = "telegram"
 
@@ -61,12 +60,3 @@ def find_button(*, session: Session, conversation_id: str, data: str) -> tuple[s
             if payload and hmac.compare_digest(button_data(payload), data):
                 return payload, str(button.get("title") or payload)
     return None
-
-
-def delete_everything(*, session: Session, conversation_id: str) -> bool:
-    """Our rows as DELETE /api/v1/conversations/{id} removes them, plus the chat mapping; caller runs the hooks."""
-    session.execute(delete(TelegramChat).where(TelegramChat.conversation_id == conversation_id))
-    tickets.forget_conversation(session=session, conversation_id=conversation_id)
-    found = conversations.delete_conversation(session=session, conversation_id=conversation_id)
-    session.commit()
-    return found

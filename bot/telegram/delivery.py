@@ -15,6 +15,7 @@ from typing import Any
 from weakref import WeakValueDictionary
 
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
@@ -26,7 +27,7 @@ from bot.relay import office_key
 from bot.telegram import chats
 from bot.telegram.format import Part, render
 from bot.tickets.models import Ticket
-from core.db import session_scope
+from core.db import read_scope, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -109,22 +110,28 @@ class Delivery:
         """Send one stored Message; if it does not arrive, mark it so that the counsellor sees it."""
         delivered = await self.send_parts(conversation_id, chat_id, parts)
         if not delivered:
-            self.mark_undelivered(conversation_id, seq)
+            await run_in_threadpool(self.mark_undelivered, conversation_id, seq)
         return delivered
 
     async def deliver(self, conversation_id: str, seq: int) -> None:
         """Load a stored Message (counsellor reply, claim/close notice) and send it to its chat."""
         try:
-            with session_scope(self.database_url) as session:
-                chat_id = chats.chat_id_of(session=session, conversation_id=conversation_id)
-                message = session.scalar(select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq))
-                if chat_id is None or message is None:
-                    return  # deleted meanwhile, or not a Telegram conversation
-                parts = render(message.sender, message.text, message.extra)
+            loaded = await run_in_threadpool(self._load, conversation_id, seq)
+            if loaded is None:
+                return  # deleted meanwhile, or not a Telegram conversation
+            chat_id, parts = loaded
             if parts:
                 await self.send_stored(conversation_id, chat_id, seq, parts)
         except Exception:
             log.exception("telegram: delivery of a message failed")
+
+    def _load(self, conversation_id: str, seq: int) -> tuple[int, list[Part]] | None:
+        with read_scope(self.database_url) as session:
+            chat_id = chats.chat_id_of(session=session, conversation_id=conversation_id)
+            message = session.scalar(select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq))
+            if chat_id is None or message is None:
+                return None
+            return chat_id, render(message.sender, message.text, message.extra)
 
     def mark_undelivered(self, conversation_id: str, seq: int) -> None:
         with session_scope(self.database_url) as session:

@@ -12,12 +12,14 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from bot import privacy  # module import: bot.privacy imports bot.telegram.models
 from bot.conversations import service as conversations
-from bot.relay import handle_citizen_message
+from bot.deps import run_db
+from bot.relay import Overloaded, handle_citizen_message
 from bot.telegram import chats
 from bot.telegram.delivery import Delivery
 from bot.telegram.format import BUTTON_PREFIX, plain, render
-from core.db import session_scope
+from core.db import read_scope, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,11 @@ class Handlers:
         cid = self.conversation_id(chat_id)
         if not await self._allowed(chat_id, cid):
             return
+        seq, parts = await run_db(self._store_welcome, cid, chat_id)
+        self.app.state.broker.publish(cid, {"seq": seq})
+        await self.delivery.send_stored(cid, chat_id, seq, parts)
+
+    def _store_welcome(self, cid: str, chat_id: int) -> tuple[int, Any]:
         with session_scope(self.settings.database_url) as session:
             conversation = chats.open_conversation(session=session, conversation_id=cid, chat_id=chat_id)
             welcome = conversations.append(
@@ -115,10 +122,7 @@ class Handlers:
                 text=WELCOME,
                 extra={"buttons": conversations.WELCOME_BUTTONS},
             )
-            session.commit()
-            seq, parts = welcome.seq, render(welcome.sender, welcome.text, welcome.extra)
-        self.app.state.broker.publish(cid, {"seq": seq})
-        await self.delivery.send_stored(cid, chat_id, seq, parts)
+            return welcome.seq, render(welcome.sender, welcome.text, welcome.extra)
 
     async def help(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         await self.say(_chat_id(update), HELP)
@@ -161,7 +165,7 @@ class Handlers:
             if data == DELETE_NO:
                 text = KEPT
             else:
-                text = DELETED if self.delete_everything(self.conversation_id(chat.id)) else DELETE_FAILED
+                text = DELETED if await self.delete_everything(self.conversation_id(chat.id)) else DELETE_FAILED
             try:
                 await query.edit_message_text(text)  # also removes the two buttons
             except TelegramError:
@@ -169,8 +173,7 @@ class Handlers:
             return
         found = None
         if data.startswith(BUTTON_PREFIX):
-            with session_scope(self.settings.database_url) as session:
-                found = chats.find_button(session=session, conversation_id=self.conversation_id(chat.id), data=data)
+            found = await run_db(self._find_button, self.conversation_id(chat.id), data)
         try:
             payload = conversations.clean_payload(found[0]) if found else None
         except conversations.InvalidInput:
@@ -187,42 +190,36 @@ class Handlers:
         if not await self._allowed(chat_id, cid):
             return
         await self._typing(chat_id)
-        with session_scope(self.settings.database_url) as session:
-            conversation = chats.open_conversation(session=session, conversation_id=cid, chat_id=chat_id)
-            session.commit()
+        try:
             result = await handle_citizen_message(
-                session=session,
-                engine=self.app.state.engine,
-                broker=self.app.state.broker,
-                notifier=self.app.state.notifier,
-                conversation=conversation,
+                self.app.state.services,
+                conversation_id=cid,
                 text=text,
                 display=display,
+                open_conversation=lambda session: chats.open_conversation(session=session, conversation_id=cid, chat_id=chat_id),
+                kind="telegram",
             )
-            replies = [(m.seq, render(m.sender, m.text, m.extra)) for m in result.replies]
-        for seq, parts in replies:
+        except Overloaded as exc:
+            await self.say(chat_id, exc.detail)
+            return
+        for message in result.replies:
+            parts = render(message.sender, message.text, message.extra)
             if parts:
-                await self.delivery.send_stored(cid, chat_id, seq, parts)
+                await self.delivery.send_stored(cid, chat_id, message.seq, parts)
         if result.delete_requested:  # the engine's own "delete my data" dialogue
-            self.delete_everything(cid)
+            await self.delete_everything(cid)
 
-    def delete_everything(self, conversation_id: str) -> bool:
-        """Like DELETE /api/v1/conversations/{id} (tickets wiped, rows gone, tracker hooks), plus the chat id."""
-        with session_scope(self.settings.database_url) as session:
-            chats.delete_everything(session=session, conversation_id=conversation_id)
-        ok = True
-        for hook in self.app.state.on_conversation_deleted:
-            try:
-                hook(conversation_id)
-            except Exception:
-                log.exception("telegram: a deletion hook failed")
-                ok = False
-        self.app.state.broker.publish(conversation_id, {"deleted": True})
-        return ok
+    def _find_button(self, cid: str, data: str) -> tuple[str, str] | None:
+        with read_scope(self.settings.database_url) as session:
+            return chats.find_button(session=session, conversation_id=cid, data=data)
+
+    async def delete_everything(self, conversation_id: str) -> bool:
+        """The one delete-everywhere path (``bot.privacy``), which also removes the chat mapping."""
+        return await run_db(privacy.delete_everywhere, state=self.app.state, conversation_id=conversation_id)
 
     async def _allowed(self, chat_id: int, conversation_id: str) -> bool:
         """The widget's flood limit, per conversation (Telegram already limits per account)."""
-        if self.app.state.limiter.allow("conv:" + conversation_id):
+        if await run_db(self.app.state.limiter.allow, "conv:" + conversation_id, self.settings.rate_limit_per_minute):
             return True
         await self.say(chat_id, TOO_FAST)
         return False

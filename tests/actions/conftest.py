@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import asyncio
+import inspect
 from typing import Any
 
 import pytest
@@ -34,4 +36,6 @@ def run_action(action: Any, tracker: Tracker) -> tuple[list[dict[str, Any]], dic
     """Messages as the engine would get them, and the slots the action set."""
     dispatcher = CollectingDispatcher()
     events = action.run(dispatcher, tracker, {})
+    if inspect.isawaitable(events):  # blocking actions run in a worker thread of the action server
+        events = asyncio.run(events)
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}

@@ -23,7 +23,7 @@ from catalogue.index import offer_terms
 from catalogue.models import Municipality, Offer, OfferTag, OfferTerm
 from catalogue.service import SearchQuery, bump_catalogue_version, search
 from catalogue.text import warm_up
-from core.db import get_engine, session_scope
+from core.db import dispose, get_engine, session_scope
 from tests.catalogue.search_quality import QUERIES, evaluate
 
 COLUMNS = [c.key for c in Offer.__table__.columns if c.key not in ("id", "source", "source_id")]
@@ -95,7 +95,7 @@ def fresh_postgres(base: str) -> tuple[str, str]:
 
 
 def drop_postgres(base: str, name: str, url: str) -> None:
-    get_engine(url).dispose()
+    dispose(url)
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
