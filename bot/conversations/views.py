@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 from bot.conversations import service
 from bot.conversations.models import Message
 from bot.conversations.schemas import ConversationCreated, MessageIn, MessageList, MessageOut
-from bot.deps import LimiterDep, ReadSessionDep, SessionDep, SettingsDep, run_db
+from bot.deps import LimiterDep, SessionDep, SettingsDep, WriteDep, run_db
 from bot.privacy import delete_everywhere
 from bot.relay import ConversationGone, Overloaded, handle_citizen_message
 from core.db import read_scope
@@ -54,18 +54,19 @@ def too_many(detail: str, retry_after_s: int = 60) -> HTTPException:
 
 
 @router.post("", status_code=201, response_model=ConversationCreated)
-def create_conversation(session: SessionDep, limiter: LimiterDep, settings: SettingsDep, request: Request) -> ConversationCreated:
+def create_conversation(write: WriteDep, limiter: LimiterDep, settings: SettingsDep, request: Request) -> ConversationCreated:
     if not limiter.allow("new:" + client_key(request), settings.new_conversations_per_minute):
         request.app.state.metrics.rejected.labels("429").inc()
         raise too_many(TOO_MANY_NEW)
-    conversation = service.create(session=session)
-    welcome = service.append(
-        session=session,
-        conversation=conversation,
-        sender="bot",
-        text=service.WELCOME,
-        extra={"buttons": service.WELCOME_BUTTONS},
-    )
+    with write() as session:
+        conversation = service.create(session=session)
+        welcome = service.append(
+            session=session,
+            conversation=conversation,
+            sender="bot",
+            text=service.WELCOME,
+            extra={"buttons": service.WELCOME_BUTTONS},
+        )
     return ConversationCreated(conversation_id=conversation.id, messages=[to_out(welcome)])
 
 
@@ -122,7 +123,7 @@ def _button_title(url: str, conversation_id: str, payload: str) -> str | None:
 
 
 @router.get("/{conversation_id}/messages", response_model=MessageList)
-def get_messages(conversation_id: str, session: ReadSessionDep, after: int = Query(0, ge=0, le=MAX_SEQ)) -> MessageList:
+def get_messages(conversation_id: str, session: SessionDep, after: int = Query(0, ge=0, le=MAX_SEQ)) -> MessageList:
     conversation = service.get(session=session, conversation_id=conversation_id[:64])
     if conversation is None:
         raise HTTPException(404, NOT_FOUND)

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from sqlalchemy.orm import Session
 
 from bot.conversations.views import to_out
 from bot.counsellors.views import CounsellorDep
-from bot.deps import BrokerDep, SessionDep
+from bot.deps import SessionDep, WriteDep
 from bot.tickets import service
 from bot.tickets.models import Ticket
 from bot.tickets.schemas import CloseIn, ReplyIn, TicketDetail, TicketOut
@@ -31,7 +32,7 @@ def ticket_out(ticket: Ticket) -> dict[str, object]:
     }
 
 
-def _ticket(session: SessionDep, counsellor: CounsellorDep, ticket_id: str) -> Ticket:
+def _ticket(session: Session, counsellor: CounsellorDep, ticket_id: str) -> Ticket:
     try:
         return service.get_for(session=session, counsellor=counsellor, ticket_id=ticket_id)
     except service.TicketError as exc:
@@ -52,51 +53,52 @@ def get_ticket(ticket_id: str, session: SessionDep, counsellor: CounsellorDep) -
     return TicketDetail(**ticket_out(ticket), close_note=ticket.close_note, transcript=messages)  # type: ignore[arg-type]
 
 
-def _act(request: Request, session: SessionDep, broker: BrokerDep, ticket: Ticket, action) -> TicketDetail:  # type: ignore[no-untyped-def]
-    try:
-        message = action()
-    except service.TicketError as exc:
-        session.rollback()
-        raise HTTPException(exc.status, str(exc)) from None
-    session.commit()
-    if message is not None and ticket.conversation_id:
-        broker.publish(ticket.conversation_id, {"seq": message.seq})
-        for deliver in request.app.state.deliveries.get(ticket.channel, []):
-            deliver(ticket.conversation_id, message.seq)
-    messages = [to_out(m) for m in service.transcript(session=session, ticket=ticket)]
-    return TicketDetail(**ticket_out(ticket), close_note=ticket.close_note, transcript=messages)  # type: ignore[arg-type]
+def _act(request: Request, write: WriteDep, counsellor: CounsellorDep, ticket_id: str, action) -> TicketDetail:  # type: ignore[no-untyped-def]
+    """One unit of work in the route's own thread: load the ticket, act, commit; then tell the streams."""
+    with write() as session:
+        ticket = _ticket(session, counsellor, ticket_id)
+        try:
+            message = action(session, ticket)
+        except service.TicketError as exc:
+            session.rollback()
+            raise HTTPException(exc.status, str(exc)) from None
+        session.commit()
+        detail = TicketDetail(
+            **ticket_out(ticket),  # type: ignore[arg-type]
+            close_note=ticket.close_note,
+            transcript=[to_out(m) for m in service.transcript(session=session, ticket=ticket)],
+        )
+        conversation_id, channel = ticket.conversation_id, ticket.channel
+    if message is not None and conversation_id:
+        request.app.state.broker.publish(conversation_id, {"seq": message.seq})
+        for deliver in request.app.state.deliveries.get(channel, []):
+            deliver(conversation_id, message.seq)
+    return detail
 
 
 @router.post("/tickets/{ticket_id}/claim", response_model=TicketDetail)
-def claim(ticket_id: str, session: SessionDep, counsellor: CounsellorDep, broker: BrokerDep, request: Request) -> TicketDetail:
-    ticket = _ticket(session, counsellor, ticket_id)
-    return _act(request, session, broker, ticket, lambda: service.claim(session=session, counsellor=counsellor, ticket=ticket))
+def claim(ticket_id: str, write: WriteDep, counsellor: CounsellorDep, request: Request) -> TicketDetail:
+    return _act(request, write, counsellor, ticket_id, lambda s, t: service.claim(session=s, counsellor=counsellor, ticket=t))
 
 
 @router.post("/tickets/{ticket_id}/messages", response_model=TicketDetail)
-def reply(
-    ticket_id: str, body: ReplyIn, session: SessionDep, counsellor: CounsellorDep, broker: BrokerDep, request: Request
-) -> TicketDetail:
-    ticket = _ticket(session, counsellor, ticket_id)
+def reply(ticket_id: str, body: ReplyIn, write: WriteDep, counsellor: CounsellorDep, request: Request) -> TicketDetail:
     text = body.text.strip()
     if not text:
         raise HTTPException(422, "Die Antwort ist leer.")
     return _act(
-        request, session, broker, ticket, lambda: service.reply(session=session, counsellor=counsellor, ticket=ticket, text=text)
+        request, write, counsellor, ticket_id, lambda s, t: service.reply(session=s, counsellor=counsellor, ticket=t, text=text)
     )
 
 
 @router.post("/tickets/{ticket_id}/close", response_model=TicketDetail)
-def close(
-    ticket_id: str, body: CloseIn, session: SessionDep, counsellor: CounsellorDep, broker: BrokerDep, request: Request
-) -> TicketDetail:
-    ticket = _ticket(session, counsellor, ticket_id)
+def close(ticket_id: str, body: CloseIn, write: WriteDep, counsellor: CounsellorDep, request: Request) -> TicketDetail:
     return _act(
         request,
-        session,
-        broker,
-        ticket,
-        lambda: service.close(session=session, counsellor=counsellor, ticket=ticket, note=body.note),
+        write,
+        counsellor,
+        ticket_id,
+        lambda s, t: service.close(session=s, counsellor=counsellor, ticket=t, note=body.note),
     )
 
 
