@@ -6,7 +6,7 @@ UV := .venv/bin/uv
 APP := .venv/.installed
 ENGINE := .venv-engine/.installed
 
-.PHONY: run test test-fast lint format bench train setup clean help
+.PHONY: run run-cluster test test-fast lint format bench train setup clean help
 
 help:  ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -38,6 +38,11 @@ train: $(APP) $(ENGINE)  ## train the engine if its training data changed
 run: setup train  ## install, train, load data, start engine, actions and gateway
 	scripts/run.sh
 
+run-cluster: $(APP) train  ## two engines, two action servers, two gateways behind HAProxy on PostgreSQL + Redis (see deploy/README.md)
+	scripts/install-system.sh
+	BILDUNGSLOTSE_DATABASE_URL=$${BILDUNGSLOTSE_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	BILDUNGSLOTSE_REDIS_URL=$${BILDUNGSLOTSE_REDIS_URL:-redis://127.0.0.1:6379/0} scripts/run-cluster.sh
+
 test: $(APP) $(ENGINE) node_modules/.package-lock.json  ## every test (the engine is trained once, cached by content hash)
 	scripts/install-browser.sh
 	.venv/bin/bildungslotse engine train
@@ -50,14 +55,18 @@ lint: $(APP)  ## ruff and mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy bot actions catalogue core monitoring
+	.venv/bin/lint-imports
 
 format: $(APP)
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: $(APP) $(ENGINE)  ## search and chat-turn benchmarks, numbers to stdout
+bench: $(APP) $(ENGINE)  ## search, chat-turn and load benchmarks, numbers to stdout
 	.venv/bin/python -m tests.bench.search_bench
 	.venv/bin/python -m tests.bench.chat_bench
+	.venv/bin/python -m tests.bench.load_bench --profile sqlite
+	if [ -n "$$BILDUNGSLOTSE_TEST_POSTGRES_URL" ] && [ -n "$$BILDUNGSLOTSE_TEST_REDIS_URL" ]; then \
+	  .venv/bin/python -m tests.bench.load_bench --profile postgres; fi
 
 clean:  ## remove environments, models and local databases
 	rm -rf .venv .venv-engine models var

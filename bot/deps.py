@@ -1,25 +1,12 @@
-"""Typed dependencies: the one way routes reach the database and the app's shared services.
-
-- ``SessionDep``: a reading session for sync (``def``) routes, which FastAPI runs in the threadpool, so
-  blocking database work never runs on the event loop. Closed before the response (``scope="function"``).
-- ``WriteDep``: opens a writing unit of work *inside* the route body (``with write() as session:``). It commits
-  when the block ends, before the response is sent, so a client that got 201 can read what it created at once.
-  A dependency cannot hold the write: FastAPI enters and leaves dependencies in other worker threads than the
-  route body, and a write lock held across those hops starves the threadpool under load.
-- Async routes (chat turns, streams) open short units of work through :func:`run_db` and never hold one across
-  an ``await``.
-"""
+"""Typed dependencies of the gateway's routes: the database ones from ``core.deps`` and the app's shared
+services (engine, broker, flood limits, notifier, locks, metrics), always taken from the app, never built anew."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from functools import partial
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from bot.engine import Engine
 from bot.events import Broker
@@ -27,26 +14,10 @@ from bot.locks import ConversationLocks
 from bot.metrics import Metrics
 from bot.notify import Notifier
 from bot.ratelimit import RateLimiter
-from core.config import Settings
-from core.db import read_scope, session_scope
+from core.deps import SessionDep, SettingsDep, WriteDep, run_db
 
-
-def get_settings_from_app(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
-
-
-def get_write(request: Request) -> Callable[[], AbstractContextManager[Session]]:
-    return partial(session_scope, request.app.state.settings.database_url)
-
-
-def get_read_db(request: Request) -> Iterator[Session]:
-    with read_scope(request.app.state.settings.database_url) as session:
-        yield session
-
-
-async def run_db[T](fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Blocking database work from async code: in the threadpool, bounded by its limiter."""
-    return await run_in_threadpool(fn, *args, **kwargs)
+__all__ = ["BrokerDep", "EngineDep", "LimiterDep", "LocksDep", "MetricsDep", "NotifierDep", "SessionDep", "SettingsDep",
+           "WriteDep", "run_db"]  # fmt: skip
 
 
 def _state(name: str) -> Callable[[Request], Any]:
@@ -57,9 +28,6 @@ def _state(name: str) -> Callable[[Request], Any]:
     return dependency
 
 
-SessionDep = Annotated[Session, Depends(get_read_db, scope="function")]
-WriteDep = Annotated[Callable[[], AbstractContextManager[Session]], Depends(get_write)]
-SettingsDep = Annotated[Settings, Depends(get_settings_from_app)]
 EngineDep = Annotated[Engine, Depends(_state("engine"))]
 BrokerDep = Annotated[Broker, Depends(_state("broker"))]
 LimiterDep = Annotated[RateLimiter, Depends(_state("limiter"))]

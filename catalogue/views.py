@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from bot.deps import SessionDep
+from core.deps import SessionDep
 from catalogue import places, service
 from catalogue.models import CATEGORIES, SECTORS, TARGET_GROUPS, Offer, Office
 from catalogue.schemas import NearestOffice, OfferDetail, OfferList, OfferOut, OfficeOut

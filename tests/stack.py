@@ -63,9 +63,13 @@ def rss_mb(pid: int) -> float:
 
 
 @contextmanager
-def running_stack(tmp: Path, *, with_test_offers: bool = True) -> Iterator[Stack]:
+def running_stack(
+    tmp: Path, *, with_test_offers: bool = True, database_url: str | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[Stack]:
+    """``database_url`` (default: a new SQLite file) must be migrated-or-empty; ``extra_env`` adds settings such as
+    ``BILDUNGSLOTSE_REDIS_URL`` or a PostgreSQL tracker store."""
     model = train_engine()
-    db_url = f"sqlite:///{tmp / 'app.db'}"
+    db_url = database_url or f"sqlite:///{tmp / 'app.db'}"
     setup_database(db_url)
     if with_test_offers:
         with session_scope(db_url) as session:
@@ -80,6 +84,7 @@ def running_stack(tmp: Path, *, with_test_offers: bool = True) -> Iterator[Stack
         "BILDUNGSLOTSE_RATE_LIMIT_PER_MINUTE": "600",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SANIC_HOST": "127.0.0.1",  # the action server listens on loopback only
+        **(extra_env or {}),
     }
     commands = {
         "engine": [str(ROOT / ".venv-engine/bin/rasa"), "run", "--enable-api", "--model", str(model),
