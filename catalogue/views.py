@@ -6,10 +6,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from core.deps import SessionDep
 from catalogue import places, service
 from catalogue.models import CATEGORIES, SECTORS, TARGET_GROUPS, Offer, Office
 from catalogue.schemas import NearestOffice, OfferDetail, OfferList, OfferOut, OfficeOut
+from core.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["Katalog"])
 
