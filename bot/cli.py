@@ -82,16 +82,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from catalogue.places import NotFoundError
-    from catalogue.service import SearchQuery, search
-    from core.db import session_scope
+    from catalogue.service import query_from_text, search
+    from core.db import read_scope
 
-    with session_scope(args.database_url) as session:
+    with read_scope(args.database_url) as session:
         try:
-            result = search(
-                session=session,
-                query=SearchQuery(q=args.query, municipality=args.near, radius_km=args.radius,
-                                  category=args.category, limit=args.limit),
-            )  # fmt: skip
+            query = query_from_text(session=session, text=args.query, municipality=args.near, radius_km=args.radius,
+                                    category=args.category, limit=args.limit)  # fmt: skip
+            result = search(session=session, query=query)
         except NotFoundError as exc:
             print(exc, file=sys.stderr)
             return 2

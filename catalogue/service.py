@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from catalogue.models import CatalogueState, Offer, OfferTag, OfferTerm
 from catalogue.places import NotFoundError, Place, haversine_km, place_or_raise
-from catalogue.text import expand, terms
+from catalogue.text import expand, fold, terms
 
 ONLINE_DISTANCE_KM = 10.0  # how far away an online offer "feels" when ranked against venues
 DISTANCE_SCALE_KM = 20.0  # at this distance a match counts half
@@ -46,6 +47,11 @@ class SearchQuery:
     starting_within_days: int | None = None
     online: bool | None = None  # None: both; True: only online; False: only with a venue
     exclude_municipality: str | None = None
+    childcare: bool | None = None  # True: only offers with childcare during the course
+    accessible: bool | None = None  # True: only offers that describe their accessibility
+    weekdays: tuple[int, ...] = ()  # ISO weekdays wanted; offers meeting on none of them are dropped
+    times_of_day: tuple[str, ...] = ()  # morgens … abends; offers starting at another time are dropped
+    prefer_target_groups: tuple[str, ...] = ()  # ranking boost, not a filter ("für meinen Sohn")
     limit: int = 10
     offset: int = 0
 
@@ -184,6 +190,10 @@ def _filters(query: SearchQuery, place: Place | None, today: dt.date) -> list:  
     if query.starting_within_days is not None:
         until = today + dt.timedelta(days=query.starting_within_days)
         conds.append(or_(Offer.weekdays.is_not(None), and_(Offer.start_date.is_not(None), Offer.start_date <= until)))
+    if query.childcare:
+        conds.append(Offer.childcare.is_(True))
+    if query.accessible:
+        conds.append(Offer.accessibility.is_not(None))
     if query.online is True:
         conds.append(Offer.online.is_(True))
     elif query.online is False:
@@ -246,11 +256,105 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
         felt = ONLINE_DISTANCE_KM if online else distance
         factor = 1.0 if felt is None or place is None else 1.0 / (1.0 + felt / DISTANCE_SCALE_KM)
         ranked.append((-round(relevance * factor, 6), distance if distance is not None else 999.0, oid, relevance, distance))
+    if query.weekdays or query.times_of_day or query.prefer_target_groups:
+        ranked = _when_and_whom(session, query, ranked)
     ranked.sort()
     page = ranked[query.offset : query.offset + query.limit]
     offers = {o.id: o for o in session.scalars(select(Offer).where(Offer.id.in_([r[2] for r in page])))}
     hits = [Hit(offers[oid], -neg, rel, dist, next_start(offers[oid], today)) for neg, _, oid, rel, dist in page]
     return SearchResult(len(ranked), hits, place, weights)
+
+
+_START = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
+TARGET_BOOST = 1.15
+
+
+def time_of_day(schedule: str | None) -> str | None:
+    """The part of the day an offer starts in, read from its schedule text ("dienstags 18:00–19:30 Uhr")."""
+    found = _START.search(schedule or "")
+    if not found:
+        return None
+    hour = int(found.group(1))
+    if hour < 9:
+        return "morgens"
+    if hour < 12:
+        return "vormittags"
+    if hour < 14:
+        return "mittags"
+    if hour < 17:
+        return "nachmittags"
+    return "abends"
+
+
+def _when_and_whom(session: Session, query: SearchQuery, ranked: list[Any]) -> list[Any]:
+    """Weekday and time-of-day wishes drop offers known to meet at other times (unknown times stay);
+    target groups only lift the offers meant for them."""
+    ids = [r[2] for r in ranked]
+    rows = session.execute(select(Offer.id, Offer.weekdays, Offer.schedule).where(Offer.id.in_(ids))).all() if ids else []
+    when = {oid: (set(days or ()), time_of_day(schedule)) for oid, days, schedule in rows}
+    meant: set[str] = set()
+    if query.prefer_target_groups and ids:
+        meant = set(
+            session.scalars(
+                select(OfferTag.offer_id).where(
+                    OfferTag.kind == "target_group", OfferTag.value.in_(query.prefer_target_groups), OfferTag.offer_id.in_(ids)
+                )
+            )
+        )
+    out = []
+    for neg, dist_key, oid, rel, dist in ranked:
+        days, start = when.get(oid, (set(), None))
+        if query.weekdays and days and not days & set(query.weekdays):
+            continue
+        if query.times_of_day and start and start not in query.times_of_day:
+            continue
+        if oid in meant:
+            neg = round(neg * TARGET_BOOST, 6)
+        out.append((neg, dist_key, oid, rel, dist))
+    return out
+
+
+WEEKDAY_NUMBERS = {"mo": 1, "di": 2, "mi": 3, "do": 4, "fr": 5, "sa": 6, "so": 7}
+
+
+def query_from_text(*, session: Session, text: str, **explicit: Any) -> SearchQuery:
+    """A SearchQuery from a citizen's words (``catalogue.query.parse``); explicit values win over parsed ones.
+
+    A place the parser found but the reference data does not know stays a topic word rather than failing."""
+    from catalogue.places import resolve_place
+    from catalogue.query import parse
+
+    parsed = parse(text)
+    topic = list(parsed.topic_words)
+    municipality = None
+    if parsed.place_text and not parsed.postcode:
+        found = resolve_place(session=session, text=parsed.place_text)
+        if found is not None:
+            municipality = found.municipality.name
+        else:
+            topic.append(parsed.place_text)
+    if parsed.level:
+        topic.append("anfänger" if parsed.level == "anfaenger" else parsed.level)
+    age = None
+    if parsed.age_min is not None:
+        age = parsed.age_min
+    features = parsed.features
+    values: dict[str, Any] = {
+        "q": " ".join(topic),
+        "municipality": municipality,
+        "postcode": parsed.postcode,
+        "age": age,
+        "language": parsed.language if parsed.language and fold(parsed.language) != "deutsch" else None,
+        "free": True if "free" in features else None,
+        "online": True if "online" in features else (False if "onsite" in features else None),
+        "childcare": True if "childcare" in features else None,
+        "accessible": True if "accessible" in features else None,
+        "weekdays": tuple(WEEKDAY_NUMBERS[d] for d in parsed.weekdays),
+        "times_of_day": tuple(parsed.times_of_day),
+        "prefer_target_groups": tuple(parsed.target_groups),
+    }
+    values.update({k: v for k, v in explicit.items() if v is not None})
+    return SearchQuery(**values)
 
 
 def get_offer(*, session: Session, offer_id: str) -> Offer | None:

@@ -16,6 +16,8 @@ router = APIRouter(prefix="/api/v1", tags=["Katalog"])
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 Sector = Literal[SECTORS]  # type: ignore[valid-type]
 TargetGroup = Literal[TARGET_GROUPS]  # type: ignore[valid-type]
+Weekday = Literal["mo", "di", "mi", "do", "fr", "sa", "so"]
+TimeOfDay = Literal["morgens", "vormittags", "mittags", "nachmittags", "abends"]
 
 
 @router.get("/offers", response_model=OfferList)
@@ -33,15 +35,23 @@ def list_offers(
     free: bool | None = None,
     starting_within_days: Annotated[int | None, Query(ge=0, le=730)] = None,
     online: bool | None = None,
+    childcare: bool | None = None,
+    accessible: bool | None = None,
+    weekday: Annotated[list[Weekday] | None, Query(max_length=7)] = None,
+    time_of_day: Annotated[list[TimeOfDay] | None, Query(max_length=5)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> OfferList:
-    query = service.SearchQuery(
-        q=q, municipality=municipality, postcode=postcode, radius_km=radius_km, category=category, sector=sector,
-        target_group=target_group, language=language, age=age, free=free, starting_within_days=starting_within_days,
-        online=online, limit=limit, offset=offset,
-    )  # fmt: skip
+    """``q`` is read like a chat message ("deutschkurs abends in melle mit kinderbetreuung"): the query parser
+    turns its place, age, times and wishes into filters; the explicit parameters win over what it read."""
     try:
+        query = service.query_from_text(
+            session=session, text=q, municipality=municipality, postcode=postcode, radius_km=radius_km,
+            category=category, sector=sector, target_group=target_group, language=language, age=age, free=free,
+            starting_within_days=starting_within_days, online=online, childcare=childcare, accessible=accessible,
+            weekdays=tuple(service.WEEKDAY_NUMBERS[d] for d in weekday) if weekday else None,
+            times_of_day=tuple(time_of_day) if time_of_day else None, limit=limit, offset=offset,
+        )  # fmt: skip
         result = service.search(session=session, query=query)
     except places.NotFoundError as exc:
         raise HTTPException(422, str(exc)) from None

@@ -90,3 +90,38 @@ def test_odd_queries_do_not_crash(session, q: str) -> None:
 def test_unknown_place_raises_german_error(session) -> None:
     with pytest.raises(NotFoundError):
         run(session, q="Deutschkurs", municipality="Atlantis")
+
+
+# --- the query parser applied to the search (API, CLI and chat use query_from_text) ---------------
+
+
+def test_words_become_filters(session) -> None:  # type: ignore[no-untyped-def]
+    from catalogue.service import query_from_text
+
+    q = query_from_text(session=session, text="brauch nen deutschkurs mit kinderbetreuung in melle")
+    assert (q.q, q.municipality, q.childcare) == ("deutschkurs", "Melle", True)
+    assert [h.offer.source_id for h in search(session=session, query=q).hits] == ["t1"]  # the only one with childcare
+    q = query_from_text(session=session, text="pekip für mein baby 10 monate dienstags in bohmte")
+    assert (q.q, q.age, q.weekdays) == ("pekip", 0, (2,))
+    assert search(session=session, query=q).hits[0].offer.source_id == "t3"
+    q = query_from_text(session=session, text="pekip mittwochs in bohmte")
+    assert q.weekdays == (3,)
+    assert "t3" not in [h.offer.source_id for h in search(session=session, query=q).hits]  # it meets on Tuesdays
+
+
+def test_unknown_place_text_stays_a_topic_word_and_explicit_values_win(session) -> None:  # type: ignore[no-untyped-def]
+    from catalogue.service import query_from_text
+
+    q = query_from_text(session=session, text="deutschkurs in atlantis")
+    assert q.municipality is None and "atlantis" in q.q
+    q = query_from_text(session=session, text="deutschkurs in melle", municipality="Bohmte", limit=3)
+    assert (q.municipality, q.limit) == ("Bohmte", 3)
+
+
+def test_time_of_day_is_read_from_the_schedule() -> None:
+    from catalogue.service import time_of_day
+
+    assert time_of_day("dienstags 18:00–19:30 Uhr") == "abends"
+    assert time_of_day("montags bis freitags 8:30–13:00 Uhr") == "morgens"
+    assert time_of_day("jeden Donnerstag 14.30 Uhr") == "nachmittags"
+    assert time_of_day("nach Vereinbarung") is None and time_of_day(None) is None
