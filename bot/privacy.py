@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversations import service as conversations
 from bot.conversations.models import Conversation
+from bot.relay import office_key
 from bot.telegram.models import TelegramChat
 from bot.tickets import service as tickets
 from core.db import read_scope, session_scope
@@ -22,11 +23,11 @@ log = logging.getLogger(__name__)
 RETENTION_DAYS = 30
 
 
-def delete_rows(*, session: Session, conversation_id: str) -> bool:
-    """Our own rows of one conversation; False if there was no conversation."""
+def delete_rows(*, session: Session, conversation_id: str) -> tuple[bool, list[tuple[str, str]]]:
+    """Our own rows of one conversation: (whether there was one, the (office, ticket) pairs it touched)."""
     session.execute(delete(TelegramChat).where(TelegramChat.conversation_id == conversation_id))
-    tickets.forget_conversation(session=session, conversation_id=conversation_id)
-    return conversations.delete_conversation(session=session, conversation_id=conversation_id)
+    touched = tickets.forget_conversation(session=session, conversation_id=conversation_id)
+    return conversations.delete_conversation(session=session, conversation_id=conversation_id), touched
 
 
 def delete_everywhere(*, state: Any, conversation_id: str) -> bool:
@@ -34,7 +35,7 @@ def delete_everywhere(*, state: Any, conversation_id: str) -> bool:
     ``on_conversation_deleted`` hooks (the other stores) and its broker. The rows are committed first; a
     failing hook is logged and does not undo or fail the deletion of the rest."""
     with session_scope(state.settings.database_url) as session:
-        found = delete_rows(session=session, conversation_id=conversation_id)
+        found, touched = delete_rows(session=session, conversation_id=conversation_id)
     ok = True
     for hook in state.on_conversation_deleted:
         try:
@@ -43,6 +44,8 @@ def delete_everywhere(*, state: Any, conversation_id: str) -> bool:
             log.exception("a deletion hook failed (%s)", getattr(hook, "__name__", "hook"))
             ok = False
     state.broker.publish(conversation_id, {"deleted": True})
+    for office_id, ticket_id in touched:  # the inboxes show the ticket closed and emptied at once
+        state.broker.publish(office_key(office_id), {"ticket_id": ticket_id})
     return found and ok
 
 

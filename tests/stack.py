@@ -4,12 +4,13 @@ as `make run` starts them; used by the engine tests and by `make bench`."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -46,6 +47,32 @@ class Stack:
     pids: dict[str, int]
     ready_after_s: float
     logs: Path
+    env: dict[str, str] = field(default_factory=dict)
+    commands: dict[str, list[str]] = field(default_factory=dict)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, name: str) -> None:
+        log = (self.logs / f"{name}.log").open("a")
+        self.procs[name] = subprocess.Popen(self.commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.pids[name] = self.procs[name].pid
+
+    def kill(self, name: str) -> None:
+        """``kill -9``: no clean shutdown, as when a machine or container dies."""
+        self.procs[name].send_signal(signal.SIGKILL)
+        self.procs[name].wait(timeout=20)
+
+    def wait_ready(self, timeout_s: float = 300) -> None:
+        wait_until(lambda: httpx.get(f"{self.gateway}/readyz").status_code == 200, timeout_s, "stack ready")
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def rss_mb(pid: int) -> float:
@@ -97,29 +124,18 @@ def running_stack(
     endpoints = tmp / "endpoints.yml"
     subprocess.run([str(ROOT / ".venv/bin/bildungslotse"), "engine", "endpoints", "--out", str(endpoints)],
                    cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
-    logs = {name: (tmp / f"{name}.log").open("w") for name in commands}
     started = time.monotonic()
-    procs = {
-        name: subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=logs[name], stderr=subprocess.STDOUT)
-        for name, cmd in commands.items()
-    }
-    gateway = f"http://127.0.0.1:{ports['gateway']}"
+    stack = Stack(f"http://127.0.0.1:{ports['gateway']}", env["BILDUNGSLOTSE_ENGINE_URL"], {}, 0.0, tmp, env, commands)
     try:
+        for name in commands:
+            stack.start(name)
         try:
-            wait_until(lambda: httpx.get(f"{gateway}/readyz").status_code == 200, 300, "engine, actions and database via gateway")
+            stack.wait_ready()
         except RuntimeError:
             for name in commands:
-                logs[name].flush()
-                print(f"--- {name} log ---\n" + Path(logs[name].name).read_text()[-3000:])
+                print(f"--- {name} log ---\n" + (tmp / f"{name}.log").read_text()[-3000:])
             raise
-        yield Stack(
-            gateway, env["BILDUNGSLOTSE_ENGINE_URL"], {n: p.pid for n, p in procs.items()}, time.monotonic() - started, tmp
-        )
+        stack.ready_after_s = time.monotonic() - started
+        yield stack
     finally:
-        for proc in procs.values():
-            proc.terminate()
-        for proc in procs.values():
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stack.stop()

@@ -269,15 +269,20 @@ def close(*, session: Session, counsellor: Counsellor, ticket: Ticket, note: str
     )
 
 
-def forget_conversation(*, session: Session, conversation_id: str) -> None:
-    """The citizen deleted the conversation: remove personal data from its tickets, close them."""
+def forget_conversation(*, session: Session, conversation_id: str) -> list[tuple[str, str]]:
+    """The citizen deleted the conversation: remove every free text and personal detail from its tickets (the
+    counsellor's note included: it may quote the citizen), close them. Returns (office id, ticket id) pairs."""
+    touched = []
     for ticket in session.scalars(select(Ticket).where(Ticket.conversation_id == conversation_id)):
+        touched.append((ticket.office_id, ticket.id))
         ticket.conversation_id = None
         ticket.summary = {"reason": "Gespräch von der Bürgerin / dem Bürger gelöscht"}
         ticket.callback_email = ticket.callback_phone = None
         ticket.municipality = None
+        ticket.close_note = None
         if ticket.status != "closed":
             ticket.status, ticket.closed_at = "closed", utcnow()
+    return touched
 
 
 def waiting_figures(*, session: Session) -> list[dict[str, Any]]:

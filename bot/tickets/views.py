@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import json
+from collections.abc import AsyncIterator
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conversations.views import to_out
 from bot.counsellors.views import CounsellorDep
-from bot.deps import SessionDep, WriteDep
+from bot.deps import SessionDep, WriteDep, run_db
+from bot.relay import office_key
 from bot.tickets import service
 from bot.tickets.models import Ticket
 from bot.tickets.schemas import CloseIn, ReplyIn, TicketDetail, TicketOut
+from catalogue.models import Office
+from core.db import read_scope
 from monitoring.service import demand_figures
 
 router = APIRouter(prefix="/api/v1", tags=["Beratung"])
+STREAM_MAX_S = 15 * 60  # then the inbox reconnects, and an expired or revoked token is noticed
 
 
 def ticket_out(ticket: Ticket) -> dict[str, object]:
@@ -37,6 +46,58 @@ def _ticket(session: Session, counsellor: CounsellorDep, ticket_id: str) -> Tick
         return service.get_for(session=session, counsellor=counsellor, ticket_id=ticket_id)
     except service.TicketError as exc:
         raise HTTPException(exc.status, str(exc)) from None
+
+
+@router.get("/tickets/stream")
+async def ticket_stream(request: Request, counsellor: CounsellorDep) -> StreamingResponse:
+    """Server-sent events for the inbox: ``{"ticket_id"}`` whenever a ticket of the own office (an admin: of any
+    office) is new or changed. The inbox then reloads what it shows; the events carry no personal data."""
+    broker = request.app.state.broker
+    metrics = request.app.state.metrics
+    url = request.app.state.settings.database_url
+    offices = await run_db(_office_ids, url) if counsellor.is_admin else [counsellor.office_id]
+    queues = [(key, broker.subscribe(key)) for key in (office_key(o) for o in offices)]
+    merged: asyncio.Queue[dict[str, object]] = asyncio.Queue(maxsize=200)
+
+    async def pump(queue: asyncio.Queue[dict[str, object]]) -> None:
+        while True:
+            event = await queue.get()
+            if merged.full():
+                merged.get_nowait()
+            merged.put_nowait(event)
+
+    async def events() -> AsyncIterator[str]:
+        pumps = [asyncio.create_task(pump(q)) for _, q in queues]
+        metrics.open_streams.labels("inbox").inc()
+        deadline = asyncio.get_running_loop().time() + STREAM_MAX_S
+        try:
+            yield "retry: 2000\n\n"
+            while asyncio.get_running_loop().time() < deadline and not broker.closing.is_set():
+                try:
+                    event = await asyncio.wait_for(merged.get(), timeout=15)
+                except TimeoutError:
+                    if await request.is_disconnected():
+                        return
+                    yield ": keep-alive\n\n"
+                    continue
+                if event.get("closing"):
+                    return
+                yield f"data: {json.dumps({'ticket_id': event.get('ticket_id')})}\n\n"
+        finally:
+            for task in pumps:
+                task.cancel()
+            for key, queue in queues:
+                broker.unsubscribe(key, queue)
+            metrics.open_streams.labels("inbox").dec()
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    )
+
+
+def _office_ids(url: str) -> list[str]:
+    with read_scope(url) as session:
+        return list(session.scalars(select(Office.id)))
 
 
 @router.get("/tickets", response_model=list[TicketOut])
@@ -69,6 +130,7 @@ def _act(request: Request, write: WriteDep, counsellor: CounsellorDep, ticket_id
             transcript=[to_out(m) for m in service.transcript(session=session, ticket=ticket)],
         )
         conversation_id, channel = ticket.conversation_id, ticket.channel
+    request.app.state.broker.publish(office_key(ticket.office_id), {"ticket_id": ticket.id})  # colleagues' inboxes
     if message is not None and conversation_id:
         request.app.state.broker.publish(conversation_id, {"seq": message.seq})
         for deliver in request.app.state.deliveries.get(channel, []):

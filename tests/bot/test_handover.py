@@ -240,3 +240,47 @@ def test_sample_counsellors_cover_languages_and_genders(database_url: str) -> No
         assert {"de", "en", "tr", "ar", "ru", "uk"} <= languages
         assert {c.gender for c in staff} >= {"w", "m"}
         assert all(c.password_hash.startswith("$argon2") for c in staff)
+
+
+def test_inbox_stream_pushes_own_office_only(client: TestClient, staff) -> None:
+    """GET /api/v1/tickets/stream: the office's inbox hears a new ticket and a citizen's message at once;
+    another office hears nothing; an admin hears every office; without a token 401."""
+    import asyncio
+
+    import httpx
+
+    from tests.bot.live_server import live_server
+
+    tokens = {name: login(client, staff[name]) for name in ("bohmte", "melle", "admin")}
+
+    async def run(base: str) -> dict[str, list[str]]:
+        heard: dict[str, list[str]] = {name: [] for name in tokens}
+        async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+            assert (await http.get("/api/v1/tickets/stream")).status_code == 401
+
+            async def listen(name: str) -> None:
+                async with http.stream("GET", "/api/v1/tickets/stream", headers=tokens[name]) as response:
+                    async for line in response.aiter_lines():
+                        if line.startswith("data: "):
+                            heard[name].append(json.loads(line[6:])["ticket_id"])
+
+            tasks = [asyncio.create_task(listen(name)) for name in tokens]
+            await asyncio.sleep(0.5)
+            cid = (await http.post("/api/v1/conversations")).json()["conversation_id"]
+            payload = "/handover" + json.dumps({"municipality": "Bohmte", "consent": True, "topic": "Deutschkurs"})
+            r = await http.post(f"/api/v1/conversations/{cid}/messages", json={"payload": payload})
+            ticket_id = r.json()["messages"][0]["handover"]["ticket_id"]
+            await http.post(f"/api/v1/conversations/{cid}/messages", json={"text": "Noch eine Frage"})
+            await asyncio.sleep(0.5)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        heard["ticket"] = [ticket_id]
+        return heard
+
+    with live_server(client.app) as base:
+        heard = asyncio.run(run(base))
+    ticket_id = heard["ticket"][0]
+    assert heard["bohmte"] == [ticket_id, ticket_id]  # new ticket, then the citizen's message
+    assert heard["admin"] == [ticket_id, ticket_id]
+    assert heard["melle"] == []

@@ -2,8 +2,9 @@
  * Bildungslotse an ihr Büro weitergegeben hat.
  *
  * No framework, no build step, no third-party requests. Every piece of data from the API is rendered with
- * textContent (never innerHTML). The page polls: the ticket list every 4 s, the open ticket every 3 s; both
- * update the DOM in place, so focus, scroll position and the reply being typed stay where they are.
+ * textContent (never innerHTML). Changes arrive as server-sent events (GET tickets/stream, read with fetch so
+ * that the bearer token goes in a header, never in a URL); a slow poll (30 s) is only the safety net.
+ * Updates change the DOM in place, so focus, scroll position and the reply being typed stay where they are.
  */
 (() => {
   'use strict';
@@ -13,8 +14,9 @@
   const TOKEN_KEY = 'bildungslotse.beratung.token';
   const USER_KEY = 'bildungslotse.beratung.user';
   const SELECTED_KEY = 'bildungslotse.beratung.selected';
-  const LIST_MS = 4000;
-  const DETAIL_MS = 3000;
+  const LIST_MS = 30000; // safety net only: changes are pushed (listen())
+  const DETAIL_MS = 30000;
+  const STREAM_RETRY_MS = 2000;
   const FIGURES_MS = 30000;
   const CLOSED_SHOWN = 50;
   const MAX_REPLY = 4000;
@@ -64,6 +66,7 @@
     username: '',
     officeId: null,
     session: 0, // bumped at every log-in/log-out: late answers of an old session are dropped
+    stream: null, // AbortController of the open live-event stream
     tickets: new Map(), // id -> TicketOut
     items: new Map(), // id -> {li, button, topic, wait, meta}
     known: null, // ids seen so far (null until the first list arrived)
@@ -331,6 +334,7 @@
     refreshList();
     refreshFigures();
     repeat('list', refreshList, LIST_MS);
+    listen(state.session);
     const saved = sessionStorage.getItem(SELECTED_KEY);
     if (saved) selectTicket(saved, false);
   }
@@ -343,6 +347,8 @@
   function logout(message, { keepDrafts = false } = {}) {
     saveDrafts();
     state.session += 1;
+    if (state.stream) state.stream.abort();
+    state.stream = null;
     for (const name of Object.keys(state.timers)) stop(name);
     state.token = null;
     sessionStorage.removeItem(TOKEN_KEY);
@@ -377,6 +383,59 @@
     ui.username.value = ui.username.value || sessionStorage.getItem(USER_KEY) || '';
     (ui.username.value ? ui.password : ui.username).focus();
     if (!message) announce('Sie sind abgemeldet.');
+  }
+
+  // ------------------------------------------------------------------ live events
+
+  // One stream per log-in session; it ends with the session (log-out) and reconnects after errors.
+  async function listen(session) {
+    while (session === state.session && state.token) {
+      const controller = new AbortController();
+      state.stream = controller;
+      try {
+        const response = await fetch(API + 'tickets/stream', {
+          headers: { Accept: 'text/event-stream', Authorization: 'Bearer ' + state.token },
+          cache: 'no-store',
+          credentials: 'same-origin',
+          signal: controller.signal,
+        });
+        if (response.status === 401) {
+          if (session === state.session) logout('Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich erneut an.', { keepDrafts: true });
+          return;
+        }
+        if (!response.ok || !response.body) throw new Error('stream ' + response.status);
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done || session !== state.session) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            onStreamEvent(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+          }
+        }
+      } catch (_) {
+        // offline or the gateway restarted: the safety-net poll keeps the list current until we are back
+      }
+      if (session !== state.session) return;
+      await new Promise((resolve) => setTimeout(resolve, STREAM_RETRY_MS));
+      if (session === state.session) refreshList(); // catch up on what happened while disconnected
+    }
+  }
+
+  function onStreamEvent(chunk) {
+    const data = chunk.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('');
+    if (!data) return;
+    let event;
+    try {
+      event = JSON.parse(data);
+    } catch (_) {
+      return;
+    }
+    refreshList();
+    if (event.ticket_id && event.ticket_id === state.selected) loadDetail(true);
   }
 
   // ------------------------------------------------------------------ polling
