@@ -31,11 +31,13 @@ from bot.engine import Engine, EngineRing, RasaEngine
 from bot.events import Broker, RedisBroker
 from bot.locks import ConversationLocks, LocalLocks, RedisLocks
 from bot.metrics import Metrics
+from bot.middleware import BodyLimit, SecurityHeaders
 from bot.notify import LogNotifier, Notifier, SmtpNotifier
 from bot.privacy import purge_periodically
 from bot.ratelimit import RateLimiter, RedisRateLimiter
 from bot.relay import Services
 from bot.telegram import install_telegram
+from bot.telegram.install import MAX_UPDATE_BYTES
 from bot.tickets.views import router as tickets_router
 from bot.tracker import delete_tracker
 from catalogue.text import warm_up
@@ -48,6 +50,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("bildungslotse")
 DB_DOWN = "Der Dienst ist gerade nicht erreichbar (Datenbank). Bitte versuchen Sie es in einer Minute noch einmal."
 INTERNAL = "Da ist bei uns etwas schiefgelaufen. Bitte versuchen Sie es noch einmal."
+MAX_BODY_BYTES = 64 * 1024  # a chat message is at most a few KB; the API takes no uploads
 
 
 def _engine_from(settings: Settings) -> Engine:
@@ -128,6 +131,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
         allow_headers=["Content-Type", "Last-Event-ID"],
         expose_headers=["Retry-After"],
     )
+    app.add_middleware(SecurityHeaders)
+    # Bodies are bounded while read: chat messages are small; Telegram updates may carry more.
+    app.add_middleware(BodyLimit, limit=MAX_BODY_BYTES, limits={"/telegram/": MAX_UPDATE_BYTES})
     # Outermost: the real client address behind the county's reverse proxy (trusted hops only).
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxy_list)
     _install_error_handlers(app)

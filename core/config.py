@@ -1,7 +1,9 @@
 """One place for every setting, read from environment variables (prefix ``BILDUNGSLOTSE_``).
 
-Defaults are for local development on one machine; production must set its own secret,
-which :meth:`Settings.check_production_safety` enforces at start-up.
+Defaults are for local development on one machine. There is no secret in the repository: without
+``BILDUNGSLOTSE_SECRET_KEY`` a local run generates one into ``var/secret_key``; production must set its own,
+which :meth:`Settings.check_production_safety` enforces at start-up. To rotate the key, set a new one and
+restart: counsellors log in again, Telegram chats start new conversations (the old ones expire in 30 days).
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from core import secrets
+
 ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET = "dev-only-insecure-secret-change-me"
+LOCAL_SECRET = ROOT / "var" / "secret_key"
 
 
 class InsecureConfigError(RuntimeError):
@@ -48,7 +52,7 @@ class Settings(BaseSettings):
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
     action_port: int = 5055
-    secret_key: str = DEV_SECRET
+    secret_key: str | None = None
     widget_origins: list[str] = Field(default_factory=lambda: ["*"])
     max_message_chars: int = 2000
     public_url: str = "http://127.0.0.1:8000"
@@ -71,6 +75,26 @@ class Settings(BaseSettings):
     telegram_use_polling: bool = False
 
     @property
+    def master_secret(self) -> str:
+        if self.secret_key:
+            return self.secret_key
+        if self.environment == "production":
+            raise InsecureConfigError("BILDUNGSLOTSE_SECRET_KEY must be set in production.")
+        return secrets.local_secret(LOCAL_SECRET)
+
+    @property
+    def jwt_key(self) -> str:
+        return secrets.derive(self.master_secret, secrets.JWT)
+
+    @property
+    def telegram_id_key(self) -> str:
+        return secrets.derive(self.master_secret, secrets.TELEGRAM_CHAT_ID)
+
+    @property
+    def telegram_webhook_key(self) -> str:
+        return secrets.derive(self.master_secret, secrets.TELEGRAM_WEBHOOK)
+
+    @property
     def engine_replicas(self) -> list[str]:
         urls = [u.strip().rstrip("/") for u in (self.engine_urls or "").split(",") if u.strip()]
         return urls or [self.engine_url.rstrip("/")]
@@ -83,7 +107,7 @@ class Settings(BaseSettings):
         """Refuse to run with development defaults anywhere but on a developer's machine."""
         if self.environment != "production":
             return
-        if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
+        if not self.secret_key or len(self.secret_key) < 32:
             raise InsecureConfigError("BILDUNGSLOTSE_SECRET_KEY must be a random secret of at least 32 characters in production.")
         if "*" in self.widget_origins:
             raise InsecureConfigError('BILDUNGSLOTSE_WIDGET_ORIGINS must list the county\'s sites in production, not "*".')

@@ -96,4 +96,7 @@ def counsellor_from_token(*, session: Session, token: str, secret: str) -> Couns
         claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
     except jwt.PyJWTError:
         return None
-    return session.get(Counsellor, int(claims["sub"]))
+    subject = str(claims.get("sub"))
+    if not subject.isdigit() or len(subject) > 12:  # validly signed but not one of ours: no crash, no access
+        return None
+    return session.get(Counsellor, int(subject))

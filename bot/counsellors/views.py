@@ -31,13 +31,13 @@ def login(
     counsellor = service.authenticate(session=session, username=form.username, password=form.password)
     if counsellor is None:
         raise HTTPException(401, "Benutzername oder Passwort ist falsch.", headers={"WWW-Authenticate": "Bearer"})
-    return Token(access_token=service.issue_token(counsellor, secret=request.app.state.settings.secret_key))
+    return Token(access_token=service.issue_token(counsellor, secret=request.app.state.settings.jwt_key))
 
 
 def current_counsellor(request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)]) -> Counsellor:
     if not token:
         raise HTTPException(401, "Bitte melden Sie sich an.", headers={"WWW-Authenticate": "Bearer"})
-    counsellor = service.counsellor_from_token(session=session, token=token, secret=request.app.state.settings.secret_key)
+    counsellor = service.counsellor_from_token(session=session, token=token, secret=request.app.state.settings.jwt_key)
     if counsellor is None:
         raise HTTPException(
             401, "Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich neu an.", headers={"WWW-Authenticate": "Bearer"}

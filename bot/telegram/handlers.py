@@ -94,7 +94,7 @@ class Handlers:
         application.add_error_handler(self.error)
 
     def conversation_id(self, chat_id: int) -> str:
-        return chats.conversation_id_for(self.settings.secret_key, chat_id)
+        return chats.conversation_id_for(self.settings.telegram_id_key, chat_id)
 
     async def say(self, chat_id: int, text: str, rows: list[list[InlineKeyboardButton]] | None = None) -> None:
         """A fixed text of ours, not stored (help, confirmations)."""

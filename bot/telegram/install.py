@@ -91,7 +91,7 @@ class TelegramChannel:
         assert settings.telegram_token
         self.polling = settings.telegram_use_polling or is_loopback(settings.public_url)
         self.webhook_url = settings.public_url.rstrip("/") + WEBHOOK_PATH
-        self.secret = settings.telegram_webhook_secret or chats.webhook_secret_for(settings.secret_key)
+        self.secret = settings.telegram_webhook_secret or chats.webhook_secret_for(settings.telegram_webhook_key)
         builder = (
             Application.builder()
             .token(settings.telegram_token)

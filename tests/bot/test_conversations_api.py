@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
@@ -162,3 +163,36 @@ def test_retention_purges_old_conversations(client: TestClient, database_url: st
     assert purge_expired(state=client.app.state) >= 1
     assert client.get(f"/api/v1/conversations/{old}/messages").status_code == 404
     assert client.get(f"/api/v1/conversations/{fresh}/messages").status_code == 200
+
+
+def test_request_bodies_are_bounded_while_read(client: TestClient) -> None:
+    from tests.bot.live_server import live_server
+
+    cid = new(client)
+    big = {"text": "x" * 200_000}
+    r = client.post(f"/api/v1/conversations/{cid}/messages", json=big)
+    assert r.status_code == 413 and r.json()["detail"] == "Die Anfrage ist zu groß."
+
+    def chunks():  # no Content-Length: the limit must hold while streaming
+        yield b'{"text": "'
+        for _ in range(100):
+            yield b"y" * 10_000
+        yield b'"}'
+
+    with live_server(client.app) as base:
+        r = httpx.post(
+            f"{base}/api/v1/conversations/{cid}/messages", content=chunks(), headers={"Content-Type": "application/json"}
+        )
+    assert r.status_code == 413
+    texts = [m["text"] for m in client.get(f"/api/v1/conversations/{cid}/messages").json()["messages"]]
+    assert not any(t and t.startswith("y") for t in texts)  # nothing of it stored
+
+
+def test_security_headers_on_every_response(client: TestClient) -> None:
+    for path in ("/api/v1/offices", "/", "/widget.js", "/api/v1/conversations/nope/messages"):
+        r = client.get(path)
+        assert r.headers["x-content-type-options"] == "nosniff", path
+        assert r.headers["referrer-policy"], path
+    page = client.get("/")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in client.get("/beratung/").headers["content-security-policy"]  # its own, stricter

@@ -152,7 +152,7 @@ def test_authorisation(client: TestClient, staff, settings) -> None:
     assert client.get("/api/v1/tickets").status_code == 401
     assert client.get("/api/v1/tickets", headers={"Authorization": "Bearer kaputt"}).status_code == 401
     expired = jwt.encode(
-        {"sub": "1", "exp": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}, settings.secret_key, algorithm="HS256"
+        {"sub": "1", "exp": dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)}, settings.jwt_key, algorithm="HS256"
     )
     assert client.get("/api/v1/tickets", headers={"Authorization": f"Bearer {expired}"}).status_code == 401
     forged = jwt.encode({"sub": "1", "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)}, "other", algorithm="HS256")

@@ -125,7 +125,7 @@ def test_whole_conversation(
     tg: TestClient, fake: FakeTelegram, engine: FakeEngine, notifier: RecordingNotifier, counsellor: str, tg_settings: Settings
 ) -> None:
     chat = new_chat()
-    cid = conversation_id_for(tg_settings.secret_key, chat)
+    cid = conversation_id_for(tg_settings.telegram_id_key, chat)
 
     # /start: welcome with privacy note and the topic buttons
     assert post(tg, message_update(chat, "/start")) == 200
@@ -215,7 +215,7 @@ def test_whole_conversation(
 
 def test_no_answer_keeps_data(tg: TestClient, fake: FakeTelegram, tg_settings: Settings) -> None:
     chat = new_chat()
-    cid = conversation_id_for(tg_settings.secret_key, chat)
+    cid = conversation_id_for(tg_settings.telegram_id_key, chat)
     post(tg, message_update(chat, "Hallo"))
     wait_sent(fake, chat, "Echo: Hallo")
     post(tg, callback_update(chat, "d:nein"))
@@ -225,7 +225,7 @@ def test_no_answer_keeps_data(tg: TestClient, fake: FakeTelegram, tg_settings: S
 
 def test_engine_delete_action_removes_chat(tg: TestClient, fake: FakeTelegram, tg_settings: Settings) -> None:
     chat = new_chat()
-    cid = conversation_id_for(tg_settings.secret_key, chat)
+    cid = conversation_id_for(tg_settings.telegram_id_key, chat)
     post(tg, message_update(chat, "/delete_confirmed"))
     wait_sent(fake, chat, "gelöscht")
     fake.wait_for(lambda: tg.get(f"/api/v1/conversations/{cid}/messages").status_code == 404)
@@ -235,7 +235,7 @@ def test_engine_delete_action_removes_chat(tg: TestClient, fake: FakeTelegram, t
 
 def test_commands_and_non_text(tg: TestClient, fake: FakeTelegram, engine: FakeEngine, tg_settings: Settings) -> None:
     chat = new_chat()
-    cid = conversation_id_for(tg_settings.secret_key, chat)
+    cid = conversation_id_for(tg_settings.telegram_id_key, chat)
     post(tg, message_update(chat, "/hilfe"))
     assert "/berater" in wait_sent(fake, chat, "So funktioniert")["text"]
     post(tg, message_update(chat, "/berater"))
