@@ -77,7 +77,10 @@ def handover_info(ticket: Ticket, office: Office) -> dict[str, Any]:
 
 
 def summary_from(messages: list[Message], request: dict[str, Any]) -> dict[str, Any]:
-    """What the counsellor needs first: what was searched, which offers were shown, why handed over."""
+    """What the counsellor needs first: what was searched, which offers were shown, why handed over.
+    Without the citizen's consent nothing from before the handover: only the office's own routing facts."""
+    if not request.get("consent"):
+        return {"reason": "Die Bürgerin / der Bürger möchte den bisherigen Chat nicht teilen", "offers_shown": []}
     shown = [
         {"id": o.get("id"), "title": o.get("title"), "municipality": o.get("municipality")}
         for m in messages

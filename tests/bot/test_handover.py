@@ -135,6 +135,9 @@ def test_without_consent_only_messages_after_handover(client: TestClient, staff)
     detail = client.get(f"/api/v1/tickets/{notice['handover']['ticket_id']}", headers=headers).json()
     assert "Ich suche einen Deutschkurs" not in [m["text"] for m in detail["transcript"]]
     assert detail["consent"] is False
+    # nor in the summary: neither the topic, nor the place searched, nor the offers shown before
+    assert "Deutschkurs" not in json.dumps(detail["summary"], ensure_ascii=False)
+    assert detail["summary"]["offers_shown"] == [] and "nicht teilen" in detail["summary"]["reason"]
 
 
 def test_second_request_reuses_open_ticket(client: TestClient, staff) -> None:
