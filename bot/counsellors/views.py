@@ -26,7 +26,16 @@ def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, limiter: LimiterDep, request: Request
 ) -> Token:
     client = request.client.host if request.client else "unknown"
-    if not limiter.allow(f"login:{client}", request.app.state.settings.login_attempts_per_minute):
+    settings = request.app.state.settings
+    account = form.username.strip().lower()[:80]
+    # Per account and address first (an attacker's address does not lock the real user out), then per account
+    # across addresses (rotating addresses meet a limit) and per address across accounts.
+    budgets = (
+        (f"login:{account}@{client}", 10),
+        (f"login-account:{account}", 50),
+        (f"login:{client}", settings.login_attempts_per_minute),
+    )
+    if not all(limiter.allow(key, limit) for key, limit in budgets):
         raise HTTPException(429, "Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.", headers={"Retry-After": "60"})
     counsellor = service.authenticate(session=session, username=form.username, password=form.password)
     if counsellor is None:

@@ -287,3 +287,22 @@ def test_inbox_stream_pushes_own_office_only(client: TestClient, staff) -> None:
     assert heard["bohmte"] == [ticket_id, ticket_id]  # new ticket, then the citizen's message
     assert heard["admin"] == [ticket_id, ticket_id]
     assert heard["melle"] == []
+
+
+def test_login_throttled_per_account_and_address(client: TestClient, staff) -> None:
+    """An attacker guessing from one address is stopped there; the real counsellor elsewhere still gets in;
+    rotating addresses meet the per-account limit."""
+    import httpx
+
+    from tests.bot.live_server import live_server
+
+    def attempt(http: httpx.Client, address: str, password: str = "falsch") -> int:
+        form = {"username": "melle-t", "password": password}
+        return http.post("/api/v1/auth/token", data=form, headers={"X-Forwarded-For": address}).status_code
+
+    with live_server(client.app) as base, httpx.Client(base_url=base, timeout=20) as http:
+        codes = [attempt(http, "198.51.100.7") for _ in range(11)]
+        assert codes[:10] == [401] * 10 and codes[10] == 429
+        assert attempt(http, "203.0.113.20", PASSWORD) == 200  # the real user, from the office's address
+        rotating = [attempt(http, f"192.0.2.{i}") for i in range(45)]
+        assert rotating[-1] == 429 and rotating.count(401) == 50 - 11  # 50 attempts per account and minute in all
