@@ -54,7 +54,7 @@ test-fast: $(APP)  ## unit tests only, no engine
 lint: $(APP)  ## ruff and mypy
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
-	.venv/bin/mypy bot actions catalogue core monitoring
+	.venv/bin/mypy bot actions catalogue core monitoring engine cli
 	.venv/bin/lint-imports
 
 format: $(APP)

@@ -8,13 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from bot.engine import Engine
 from bot.events import Broker
 from bot.locks import ConversationLocks
 from bot.metrics import Metrics
 from bot.notify import Notifier
 from bot.ratelimit import RateLimiter
 from core.deps import SessionDep, SettingsDep, WriteDep, run_db
+from engine.client import Engine
 
 __all__ = ["BrokerDep", "EngineDep", "LimiterDep", "LocksDep", "MetricsDep", "NotifierDep", "SessionDep", "SettingsDep",
            "WriteDep", "run_db"]  # fmt: skip

@@ -27,7 +27,6 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.conversations.views import router as conversations_router
 from bot.counsellors.views import router as auth_router
-from bot.engine import Engine, EngineRing, RasaEngine
 from bot.events import Broker, RedisBroker
 from bot.locks import ConversationLocks, LocalLocks, RedisLocks
 from bot.metrics import Metrics
@@ -39,12 +38,13 @@ from bot.relay import Services
 from bot.telegram import install_telegram
 from bot.telegram.install import MAX_UPDATE_BYTES
 from bot.tickets.views import router as tickets_router
-from bot.tracker import delete_tracker
 from catalogue.text import warm_up
 from catalogue.views import router as catalogue_router
 from core.config import Settings, get_settings
 from core.db import get_engine, read_scope
 from core.logging import configure_logging
+from engine.client import Engine, EngineRing, RasaEngine
+from engine.tracker import delete_tracker
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("bildungslotse")

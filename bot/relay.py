@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from bot.conversations import service as conversations
 from bot.conversations.models import Conversation, Message
 from bot.deps import run_db
-from bot.engine import Engine, EngineUnavailable
 from bot.events import Broker
 from bot.locks import Busy, ConversationLocks
 from bot.metrics import Metrics
@@ -37,6 +36,7 @@ from bot.tickets import service as tickets
 from catalogue.models import Office
 from core.config import Settings
 from core.db import session_scope
+from engine.client import Engine, EngineUnavailable
 from monitoring.service import record_search
 
 log = logging.getLogger(__name__)

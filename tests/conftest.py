@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from bot.cli import setup_database
 from catalogue.importer import import_file
+from cli.main import setup_database
 from core.db import read_scope, session_scope
 
 HERE = Path(__file__).resolve().parent

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from bot.cli import ROOT, setup_database, train_engine
 from catalogue.importer import import_file
+from cli.main import ROOT, setup_database, train_engine
 from core.db import session_scope
 
 SMALL = ROOT / "tests" / "data" / "offers_small.json"

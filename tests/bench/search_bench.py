@@ -18,11 +18,11 @@ import yaml
 from sqlalchemy import create_engine, insert, select, text
 from tqdm import tqdm
 
-from bot.cli import setup_database
 from catalogue.index import offer_terms
 from catalogue.models import Municipality, Offer, OfferTag, OfferTerm
 from catalogue.service import SearchQuery, bump_catalogue_version, search
 from catalogue.text import warm_up
+from cli.main import setup_database
 from core.db import dispose, get_engine, session_scope
 from tests.catalogue.search_quality import QUERIES, evaluate
 

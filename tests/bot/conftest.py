@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from bot.engine import EngineUnavailable
 from bot.main import create_app
 from core.config import Settings
+from engine.client import EngineUnavailable
 
 OFFER = {
     "id": "x-1", "title": "Deutschkurs", "category": "sprache", "provider": "VHS", "municipality": "Melle",

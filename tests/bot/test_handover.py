@@ -10,11 +10,11 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.cli import seed_sample_counsellors
 from bot.counsellors.service import create
 from bot.tickets.service import route
 from catalogue.places import haversine_km, list_offices
 from catalogue.text import DATA
+from cli.main import seed_sample_counsellors
 from core.db import session_scope
 
 PASSWORD = "ein-langes-testpasswort"

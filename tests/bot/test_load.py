@@ -21,9 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.engine import EngineRing, EngineUnavailable
 from bot.main import create_app
 from core.config import Settings
+from engine.client import EngineRing, EngineUnavailable
 from tests.bot.conftest import FakeEngine, RecordingNotifier
 from tests.bot.live_server import live_server
 from tests.stack import ROOT, free_port, wait_until

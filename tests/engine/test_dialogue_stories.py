@@ -4,7 +4,7 @@ import subprocess
 
 import pytest
 
-from bot.cli import ROOT, train_engine
+from cli.main import ROOT, train_engine
 
 pytestmark = pytest.mark.engine
 

@@ -4,8 +4,8 @@ import subprocess
 
 import pytest
 
-from bot.cli import ROOT
-from bot.nlu_data import render
+from cli.main import ROOT
+from engine.nlu_data import render
 
 pytestmark = pytest.mark.engine
 

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from bot.cli import build_parser, main
+from cli.main import build_parser, main
 
 COMMANDS = [
     [], ["db"], ["db", "upgrade"], ["setup"], ["catalogue"], ["catalogue", "import"], ["catalogue", "search"],

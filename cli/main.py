@@ -196,7 +196,7 @@ def model_path() -> Path:
 
 
 def train_engine(*, force: bool = False) -> Path:
-    from bot.nlu_data import write_generated
+    from engine.nlu_data import write_generated
 
     write_generated()
     target = model_path()
@@ -219,8 +219,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_endpoints(args: argparse.Namespace) -> int:
-    from bot import endpoints
     from core.config import get_settings
+    from engine import endpoints
 
     print(endpoints.write(get_settings(), Path(args.out), action_url=args.action_url))
     return 0

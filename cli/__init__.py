@@ -1,0 +1,1 @@
+"""The ``bildungslotse`` command: database set-up, catalogue import and search, counsellor accounts, engine."""
