@@ -37,12 +37,38 @@ class MessagesAction(BlockingAction, ABC):
 
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         messages, slots = self.respond(tracker)
+        _never_twice(messages, last_bot_text(tracker))
         for message in messages:
             if set(message) <= {"text", "buttons"}:
                 dispatcher.utter_message(text=message.get("text"), buttons=message.get("buttons") or [])
             else:
                 dispatcher.utter_message(json_message=message)
         return [SlotSet(name, value) for name, value in slots.items()]
+
+
+# Other words for the questions the assistant may have to ask again: a citizen never gets the identical reply twice.
+REPHRASED = {
+    "Gern suche ich nach": "Dafür brauche ich noch Ihre Gemeinde oder Postleitzahl – zum Beispiel „Melle“ oder „49324“.",
+    "Was für ein Angebot suchen Sie?": "Schreiben Sie mir bitte ein Stichwort, zum Beispiel „Deutschkurs“ oder „Krabbelgruppe“ – "
+    "oder tippen Sie auf ein Thema:",
+    "Welches der Angebote meinen Sie?": "Bitte tippen Sie auf das Angebot, das Sie meinen:",
+}
+
+
+def last_bot_text(tracker: Tracker) -> str | None:
+    """The assistant's last words before this turn (the text of its last message)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            return str(event.get("text") or "")
+    return None
+
+
+def _never_twice(messages: list[dict[str, Any]], previous: str | None) -> None:
+    if not messages or previous is None or messages[0].get("text") != previous:
+        return
+    text = str(messages[0]["text"])
+    again = next((alt for start, alt in REPHRASED.items() if text.startswith(start)), None)
+    messages[0]["text"] = again if again and again != previous else "Noch einmal kurz: " + text
 
 
 def latest_intent(tracker: Tracker) -> str:

@@ -1,4 +1,9 @@
-"""When the engine is unsure: offer the two most likely readings; after two misses, a person."""
+"""When the engine is unsure, or no rule fits what was said: one clarification, then listen.
+
+It is also the RulePolicy's core fallback. It always reverts the citizen's message (``UserUtteranceReverted``),
+so that the dialogue is back where it was and the next prediction is ``action_listen``: without that, the
+policy finds no rule again and calls the fallback again, up to ten times in one reply.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,10 @@ import json
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import UserUtteranceReverted
 
 from actions.base import MessagesAction
-from actions.offer_search import COUNSELLOR_BUTTON
+from actions.offer_search import COUNSELLOR_BUTTON, TOPIC_BUTTONS
 
 READINGS = {
     "search_offers": "Ich suche ein Angebot",
@@ -20,31 +26,49 @@ READINGS = {
     "help": "Was kannst du?",
     "delete_data": "Meine Daten löschen",
     "restart": "Neu anfangen",
-    "bot_challenge": "Bist du ein Mensch?",
-    "greet": "Hallo sagen",
-    "goodbye": "Tschüss sagen",
-    "thank": "Danke sagen",
 }
+SHORT_ANSWERS = {"affirm", "deny", "thank", "greet"}  # clear words that only lack a question to answer
+HUMAN = {"title": "Mit einem Menschen sprechen", "payload": "/request_counsellor"}
+ASK_AGAIN = [
+    "Das habe ich leider nicht verstanden. Worum geht es Ihnen? Zum Beispiel:",
+    "Ich bin nicht sicher, ob ich Sie richtig verstehe. Meinen Sie eines davon?",
+]
+OFFER_HUMAN = [
+    "Ich verstehe Sie leider nicht richtig. Möchten Sie mit einer Beraterin oder einem Berater "
+    "Ihres Bildungsbüros sprechen? Sie können es auch mit anderen Worten noch einmal versuchen.",
+    "Leider verstehe ich das noch immer nicht. Eine Beraterin oder ein Berater Ihres Bildungsbüros hilft Ihnen "
+    "gern persönlich weiter – oder Sie schreiben mir ein Stichwort wie „Deutschkurs“ oder „Nachhilfe“.",
+]
 
 
 def misses_in_a_row(tracker: Tracker) -> int:
-    """How many of the citizen's latest messages in a row the engine did not understand."""
-    count = 0
+    """How many of the citizen's latest messages in a row were answered by a clarification (this one included)."""
+    count = 1
+    answered_by: str | None = None
+    seen_current = False
     for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            if (event.get("parse_data") or {}).get("intent", {}).get("name") != "nlu_fallback":
+        kind = event.get("event")
+        if kind == "action" and event.get("name") not in {"action_listen", None}:
+            answered_by = event.get("name")
+        elif kind == "user":
+            if not seen_current:  # the message being clarified now
+                seen_current = True
+            elif answered_by == "action_clarify":
+                count += 1
+            else:
                 break
-            count += 1
+            answered_by = None
     return count
 
 
 def readings(tracker: Tracker) -> list[dict[str, str]]:
+    """The likely meanings the engine saw, as buttons (never "say hello" for a string of letters)."""
     message = tracker.latest_message or {}
     text = str(message.get("text") or "")[:60]
     buttons: list[dict[str, str]] = []
     for ranked in message.get("intent_ranking", []):
         name = ranked.get("name")
-        if name in READINGS and len(buttons) < 2:
+        if name in READINGS and name != "request_counsellor" and len(buttons) < 2 and (ranked.get("confidence") or 0) > 0.1:
             payload = f"/{name}"
             if name in {"search_offers", "inform"} and text and not text.startswith("/"):
                 payload += json.dumps({"topic": text}, ensure_ascii=False)
@@ -52,21 +76,51 @@ def readings(tracker: Tracker) -> list[dict[str, str]]:
     return buttons
 
 
+def _intent(tracker: Tracker) -> tuple[str, float]:
+    message = tracker.latest_message or {}
+    name = str((message.get("intent") or {}).get("name") or "")
+    confidence = (message.get("intent") or {}).get("confidence")
+    if confidence is None:
+        confidence = next((r.get("confidence") for r in message.get("intent_ranking", []) if r.get("name") == name), 0.0)
+    return name, float(confidence or 0.0)
+
+
 class ActionClarify(MessagesAction):
     def name(self) -> str:
         return "action_clarify"
 
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        if misses_in_a_row(tracker) >= 2:
-            text = (
-                "Ich verstehe Sie leider nicht richtig. Möchten Sie mit einer Beraterin oder einem Berater "
-                "Ihres Bildungsbüros sprechen? Sie können es auch mit anderen Worten noch einmal versuchen."
-            )
-            return [{"text": text, "buttons": [COUNSELLOR_BUTTON]}], {
+        misses = misses_in_a_row(tracker)
+        intent, confidence = _intent(tracker)
+        if misses >= 2:
+            text = OFFER_HUMAN[misses % 2]
+            return [{"text": text, "buttons": [COUNSELLOR_BUTTON, *TOPIC_BUTTONS[:3]]}], {
                 "handover_reason": "Der Assistent hat mehrfach nicht verstanden"
             }
+        if intent in SHORT_ANSWERS and confidence >= 0.8:
+            # "ja", "ok", "danke" with nothing to answer: say what is possible instead of guessing.
+            text = "Gern! Wobei kann ich Ihnen helfen? Sie können mir einfach schreiben, was Sie suchen, oder antippen:"
+            return [{"text": text, "buttons": [*TOPIC_BUTTONS, HUMAN]}], {}
         buttons = readings(tracker)
-        text = "Ich bin nicht sicher, ob ich Sie richtig verstehe. Meinen Sie eines davon?"
-        if not buttons:
-            text = "Das habe ich leider nicht verstanden. Können Sie es anders formulieren?"
-        return [{"text": text, "buttons": buttons}], {}
+        text = ASK_AGAIN[1] if buttons else ASK_AGAIN[0]
+        return [{"text": text, "buttons": [*buttons, *TOPIC_BUTTONS[: 4 - len(buttons)], HUMAN]}], {}
+
+    def run_blocking(self, dispatcher, tracker, domain):  # type: ignore[no-untyped-def]
+        if means_search(tracker):
+            # Unsure only between "inform" and "search_offers", which lead to the same search: just search.
+            from actions.search_offers import ActionSearchOffers
+
+            return ActionSearchOffers().run_blocking(dispatcher, tracker, domain)
+        slots = super().run_blocking(dispatcher, tracker, domain)
+        return [UserUtteranceReverted(), *slots]  # slots after the revert, or it would undo them
+
+
+SEARCH_READINGS = {"inform", "search_offers"}
+SEARCH_ENTITIES = {"topic", "municipality", "postcode", "age", "target_group", "language"}
+
+
+def means_search(tracker: Tracker) -> bool:
+    message = tracker.latest_message or {}
+    ranking = [r.get("name") for r in message.get("intent_ranking", []) if r.get("name") != "nlu_fallback"][:2]
+    entities = {e.get("entity") for e in message.get("entities", [])}
+    return bool(ranking) and set(ranking) <= SEARCH_READINGS and bool(entities & SEARCH_ENTITIES)

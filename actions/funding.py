@@ -8,7 +8,9 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.base import MessagesAction
+from catalogue.models import Offer
 from catalogue.text import fold
+from core.db import read_scope
 
 FUNDING: dict[str, tuple[str, str]] = {
     "bildungsgutschein": (
@@ -68,6 +70,8 @@ OVERVIEW_BUTTONS = [
     {"title": "Integrationskurs", "payload": '/ask_funding{"topic": "Integrationskurs"}'},
 ]
 OFFICE_BUTTON = {"title": "Mein Bildungsbüro", "payload": "/ask_office"}
+# Words that make a cost question a funding question ("wer bezahlt", "Förderung", "Zuschuss").
+FUNDING_WORDS = r"\b(wer (bezahlt|zahlt|uebernimmt)|foerder\w*|zuschuss\w*|gutschein\w*|bafoeg|uebernimmt)\b"
 
 
 def funding_answer(text: str) -> tuple[str, list[dict[str, str]]]:
@@ -78,12 +82,40 @@ def funding_answer(text: str) -> tuple[str, list[dict[str, str]]]:
     return "\n\n".join(answers[:2]), [OFFICE_BUTTON]
 
 
+_PRICE_QUESTION = re.compile(r"\b(was kostet|kosten|wie teuer|preis|gebuehr|kostenlos|umsonst)\b")
+
+
+def prices_of_shown(cards: list[dict[str, Any]]) -> str | None:
+    """ "Was kostet das?" right after a search asks about the offers just shown, not about funding in general."""
+    with read_scope() as session:
+        offers = [session.get(Offer, str(c.get("id"))) for c in cards]
+    lines = []
+    for number, offer in enumerate(offers, start=1):
+        if offer is None:
+            continue
+        price = (
+            "kostenlos"
+            if offer.cost_eur == 0
+            else (f"{offer.cost_eur:.2f} €".replace(".", ",") if offer.cost_eur else "Preis nicht angegeben")
+        )
+        funding = f" (Förderung möglich: {', '.join(offer.funding)})" if offer.funding else ""
+        lines.append(f"{number}. {offer.title}: {price}{funding}")
+    return "\n".join(lines) if lines else None
+
+
 class ActionFunding(MessagesAction):
     def name(self) -> str:
         return "action_funding"
 
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         message = tracker.latest_message or {}
+        said = str(message.get("text") or "")
         topics = [str(e.get("value")) for e in message.get("entities", []) if e.get("entity") == "topic"]
-        text, buttons = funding_answer(" ".join([str(message.get("text") or ""), *topics]))
+        shown = tracker.get_slot("shown_offers") or []
+        if shown and not topics and _PRICE_QUESTION.search(fold(said)) and not re.search(FUNDING_WORDS, fold(said)):
+            prices = prices_of_shown(shown)
+            if prices:
+                text = f"Die Angebote von eben kosten:\n{prices}\nWer Kosten übernehmen kann, erkläre ich gern."
+                return [{"text": text, "buttons": OVERVIEW_BUTTONS[:2] + OVERVIEW_BUTTONS[3:]}], {}
+        text, buttons = funding_answer(" ".join([said, *topics]))
         return [{"text": text, "buttons": buttons}], {}

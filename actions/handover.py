@@ -3,6 +3,7 @@ that the gateway turns into a ticket for the nearest suitable Bildungsbüro."""
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -12,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import BlockingAction, MessagesAction
+from actions.offer_search import TOPIC_BUTTONS
 from catalogue.places import resolve_place
 from catalogue.text import fold
 from core.db import read_scope
@@ -20,6 +22,38 @@ LANGUAGES = ("Deutsch", "Englisch", "Türkisch", "Arabisch", "Russisch", "Ukrain
 _NO_PREFERENCE = {"egal", "nein", "keine", "kein", "ist egal", "ist mir egal", "deutsch", "nee", "egal deutsch"}
 _WOMAN = {"w", "frau", "weiblich", "beraterin", "einer frau", "eine frau", "lieber eine frau"}
 _MAN = {"m", "mann", "maennlich", "berater", "einem mann", "ein mann", "lieber einen mann"}
+
+
+_CANCEL = re.compile(
+    r"\b(abbrechen|abbruch|stopp?|doch nicht|lass(t)? (es|mal)|vergiss es|will nicht mehr|nicht mehr noetig|beenden)\b"
+)
+_QUESTION = re.compile(r"\?\s*$|^(was|wie|wann|wer|wo|warum|wieso|kann|muss|kostet|dauert|gibt es)\b")
+FORM_SLOTS = ("handover_place", "counsellor_language", "counsellor_gender", "handover_consent")
+CANCELLED = "In Ordnung, ich gebe nichts weiter. Wobei kann ich Ihnen sonst helfen?"
+# Questions citizens ask in the middle of the form; answered, then the form asks its question again.
+FORM_FAQ: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"zu hat|geschlossen|nicht (da|offen)|wochenende|abends|feiertag"),
+        "Ist das Büro gerade geschlossen, kommt Ihre Anfrage trotzdem an; die Beratung meldet sich ab der nächsten "
+        "Öffnungszeit. Sie können hier auch eine Telefonnummer oder E-Mail-Adresse für einen Rückruf hinterlassen.",
+    ),
+    (re.compile(r"kost|bezahl|geld|gebuehr"), "Die Beratung der Bildungsbüros ist kostenlos."),
+    (
+        re.compile(r"wie lange|wann (meldet|antwortet)|dauer"),
+        "Meist antwortet die Beratung noch am selben Tag, spätestens am nächsten Öffnungstag.",
+    ),
+    (
+        re.compile(r"wer (ist|sind|berat)|was (ist|macht) (das|ein) bildungsbuero"),
+        "Die Bildungsbüros des Landkreises beraten unabhängig und kostenlos zu Bildung, Weiterbildung und Familie.",
+    ),
+)
+
+
+def form_faq(text: str) -> str | None:
+    t = fold(text)
+    if not _QUESTION.search(t.strip()):
+        return None
+    return next((answer for pattern, answer in FORM_FAQ if pattern.search(t)), None)
 
 
 def _text_or_entity(tracker: Tracker, value: Any, entity: str) -> str:
@@ -59,6 +93,18 @@ class ValidateHandoverForm(BlockingAction):
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
         events: list[dict[str, Any]] = []
         requested = tracker.get_slot("requested_slot")
+        said = str((tracker.latest_message or {}).get("text") or "")
+        if _CANCEL.search(fold(said)):
+            # "abbrechen" at any step: the form ends, and action_handover sees the cancellation and sends nothing.
+            return [
+                *(SlotSet(name, None) for name in FORM_SLOTS),
+                SlotSet("handover_cancelled", True),
+                SlotSet("requested_slot", None),
+            ]
+        answer = form_faq(said)
+        if answer and requested:
+            dispatcher.utter_message(text=answer)
+            return [SlotSet(requested, None)]  # the question is asked again, the answer was no slot value
         place = tracker.get_slot("handover_place")
         if place is None and (tracker.get_slot("municipality") or tracker.get_slot("postcode")):
             place = tracker.get_slot("municipality") or tracker.get_slot("postcode")
@@ -88,6 +134,13 @@ class ActionHandover(MessagesAction):
         return "action_handover"
 
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        if tracker.get_slot("handover_cancelled"):
+            reset = {name: None for name in FORM_SLOTS}
+            return [{"text": CANCELLED, "buttons": TOPIC_BUTTONS[:4]}], {
+                **reset,
+                "handover_cancelled": None,
+                "requested_slot": None,
+            }
         language = tracker.get_slot("counsellor_language")
         gender = tracker.get_slot("counsellor_gender")
         request = {

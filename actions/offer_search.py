@@ -10,7 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from catalogue.places import NotFoundError
-from catalogue.service import SearchQuery, SearchResult, offer_summary, search
+from catalogue.service import WEEKDAY_NUMBERS, SearchQuery, SearchResult, offer_summary, search
 from catalogue.text import fold
 from core.db import read_scope
 
@@ -77,14 +77,24 @@ def query_from_slots(slots: dict[str, Any], *, page: int, radius_km: float | Non
     except ValueError:
         age_value = None
     online = {"ja": True, "nein": False}.get(slots.get("online") or "")
+    filters = slots.get("search_filters") or {}
+    features = set(filters.get("features") or ())
+    if online is None and features & {"online", "onsite"}:
+        online = "online" in features
+    postcode = str(slots.get("postcode") or "")
     return SearchQuery(
         q=slots.get("topic") or "",
         municipality=slots.get("municipality"),
-        postcode=slots.get("postcode"),
+        postcode=postcode if re.fullmatch(r"\d{5}", postcode) else None,  # "2 Personen" is no postcode
+        childcare=True if "childcare" in features else None,
+        accessible=True if "accessible" in features else None,
+        weekdays=tuple(WEEKDAY_NUMBERS[d] for d in filters.get("weekdays") or () if d in WEEKDAY_NUMBERS),
+        times_of_day=tuple(filters.get("times_of_day") or ()),
+        prefer_target_groups=tuple(filters.get("target_groups") or ()),
         target_group=slots.get("target_group"),
         language=_instruction_language(slots.get("language")),
         age=age_value,
-        free=bool(slots.get("free")) or None,
+        free=bool(slots.get("free")) or ("free" in features) or None,
         max_cost_eur=slots.get("max_cost"),
         online=online,
         exclude_municipality=slots.get("exclude_municipality"),
@@ -122,7 +132,7 @@ def run_search(slots: dict[str, Any], *, page: int, record: bool) -> Outcome:
                 result = search(session=session, query=query_from_slots(slots, page=0, radius_km=None))
                 widened = True
             outcome = _present(slots, result, page=page, widened=widened)
-        if page == 0 and record and not outcome.slots.get("age_asked") and outcome.messages:
+        if page == 0 and record and outcome.messages:
             # The anonymous record travels with the reply; the gateway stores it in its own transaction,
             # so that the action server never writes to the database on the hot path.
             outcome.messages[0]["search_record"] = {
@@ -155,10 +165,6 @@ def _present(slots: dict[str, Any], result: SearchResult, *, page: int, widened:
         new_slots["handover_reason"] = f"Kein passendes Angebot zu „{topic}“ gefunden"
         return Outcome([{"text": text, "buttons": [COUNSELLOR_BUTTON]}], new_slots)
     hits = result.hits
-    if page == 0 and _should_ask_age(slots, result):
-        new_slots["age_asked"] = True
-        text = f"Ich habe Angebote zu „{topic}“{where} gefunden. Wie alt ist Ihr Kind? Dann zeige ich die passenden."
-        return Outcome([{"text": text, "buttons": AGE_BUTTONS}], new_slots)
     offers = [offer_summary(h) for h in hits]
     shown_to = page * PAGE_SIZE + len(offers)
     if page == 0:
@@ -170,13 +176,26 @@ def _present(slots: dict[str, Any], result: SearchResult, *, page: int, widened:
     buttons = []
     if shown_to < result.total:
         buttons.append({"title": "Weitere Angebote", "payload": "/more_offers"})
+    if page == 0 and _age_would_narrow(slots, result):
+        # Results first; the age is an optional narrowing afterwards ("Für welches Alter?").
+        text += " Für welches Alter? Dann zeige ich die passenden zuerst."
+        buttons.extend(AGE_BUTTONS[:-1])
+        new_slots["age_asked"] = True
     if any(o["cost_eur"] for o in offers) and not slots.get("free"):
         buttons.append({"title": "Nur kostenlose", "payload": '/inform{"refine": "kostenlos"}'})
     new_slots["shown_costs"] = [o["cost_eur"] for o in offers if o["cost_eur"] is not None]
+    new_slots["offer_in_focus"] = None
+    new_slots["shown_offers"] = [{"id": o["id"], "title": o["title"], "municipality": o["municipality"]} for o in offers]
+    before = [c.get("id") for c in slots.get("shown_offers") or [] if isinstance(c, dict)]
+    if page == 0 and before == [o["id"] for o in offers]:
+        # A narrowing that changes nothing: say so instead of showing the same cards word for word again.
+        text = "Das passt zu den Angeboten von eben – es bleiben dieselben."
+        return Outcome([{"text": text, "buttons": buttons}], new_slots)
     return Outcome([{"text": text, "offers": offers, "buttons": buttons}], new_slots)
 
 
-def _should_ask_age(slots: dict[str, Any], result: SearchResult) -> bool:
+def _age_would_narrow(slots: dict[str, Any], result: SearchResult) -> bool:
+    """Offer the age buttons only for children's offers of different ages; a PEKiP list names its age itself."""
     if slots.get("age") is not None or slots.get("age_asked") or slots.get("target_group") in {"erwachsene", "senioren"}:
         return False
     top = result.hits[0].offer
@@ -186,5 +205,6 @@ def _should_ask_age(slots: dict[str, Any], result: SearchResult) -> bool:
 
 def slots_of(tracker: Tracker) -> dict[str, Any]:
     names = ("topic", "municipality", "postcode", "target_group", "age", "language", "free", "max_cost",
-             "online", "exclude_municipality", "radius", "age_asked", "shown_costs")  # fmt: skip
+             "online", "exclude_municipality", "radius", "age_asked", "shown_costs", "search_filters",
+             "shown_offers")  # fmt: skip
     return {n: tracker.get_slot(n) for n in names}

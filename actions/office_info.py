@@ -25,14 +25,21 @@ def office_text(municipality: str | None, postcode: str | None) -> str | None:
         )
 
 
+OFFICE_ASKED = "Gern nenne ich Ihnen Ihr Bildungsbüro."
+
+
+def office_answer(municipality: str | None, postcode: str | None) -> str:
+    try:
+        text = office_text(municipality, postcode)
+    except NotFoundError as exc:
+        return f"{exc} Nennen Sie mir bitte Ihre Gemeinde oder Postleitzahl."
+    return text or f"{OFFICE_ASKED} In welcher Gemeinde wohnen Sie?"
+
+
 class ActionOfficeInfo(BlockingAction):
     def name(self) -> str:
         return "action_office_info"
 
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        try:
-            text = office_text(tracker.get_slot("municipality"), tracker.get_slot("postcode"))
-        except NotFoundError as exc:
-            text = f"{exc} Nennen Sie mir bitte Ihre Gemeinde oder Postleitzahl."
-        dispatcher.utter_message(text=text or "Gern nenne ich Ihnen Ihr Bildungsbüro. In welcher Gemeinde wohnen Sie?")
+        dispatcher.utter_message(text=office_answer(tracker.get_slot("municipality"), tracker.get_slot("postcode")))
         return []

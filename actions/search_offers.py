@@ -1,16 +1,81 @@
-"""Search for offers: a new search, or an answer/refinement that continues the last one."""
+"""Search for offers: a new search, or an answer/refinement that continues the last one.
+
+Everything the citizen says counts, whatever the engine's entities caught: the query parser
+(``catalogue.query``) reads ages ("10 Monate", "3. Klasse"), times, days, level and wishes from the message,
+and they are kept in the ``search_filters`` slot for the following searches of this topic."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
 
-from actions.base import MessagesAction, latest_intent, latest_text
+from actions.base import MessagesAction, last_bot_text, latest_intent, latest_text
+from actions.funding import FUNDING_WORDS, funding_answer
 from actions.offer_search import refinement_from_text, run_search, slots_of
+from actions.office_info import OFFICE_ASKED, office_answer
+from catalogue.query import ParsedQuery, is_filler, merge, offer_words, parse
+from catalogue.text import fold
 
 # Set by earlier refinements; a new search request starts without them.
-REFINEMENT_SLOTS = ("free", "max_cost", "online", "exclude_municipality", "radius", "age_asked", "age")
+REFINEMENT_SLOTS = ("free", "max_cost", "online", "exclude_municipality", "radius", "age_asked", "age", "search_filters")
+KEPT = ("times_of_day", "weekdays", "level", "features", "target_groups")
+# Longer leftovers are a story, not a topic ("meine Nachbarin hat gesagt …"): then the topic is asked for.
+MAX_OWN_TOPIC_WORDS = 3
+SEARCH_INTENTS = {"search_offers", "nlu_fallback"}  # a fallback between inform and search is still a search
+
+
+def _filters(parsed: ParsedQuery) -> dict[str, Any]:
+    """The parts of a parsed message that narrow a search and are worth keeping."""
+    found = parsed.filters()
+    return {k: found[k] for k in KEPT if k in found}
+
+
+def read_message(text: str, slots: dict[str, Any], *, new_search: bool, entity_values: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Slot changes from the words of one message (on top of the engine's entities)."""
+    parsed = parse(text)
+    changes: dict[str, Any] = {}
+    topic = slots.get("topic")
+    # What the parser calls the topic, less what the engine already took as a place, age or group.
+    taken = {w for value in entity_values for w in fold(value).split()}
+    own_words = [w for w in parsed.topic_words if fold(w) not in taken]
+    if len(own_words) > MAX_OWN_TOPIC_WORDS:
+        own_words = offer_words(own_words)[:MAX_OWN_TOPIC_WORDS]  # a story: only what names an offer
+    own_topic = " ".join(own_words) or None
+    if topic and is_filler(str(topic)):
+        # The engine took a filler word ("und", "bitte") for the topic: use what the message really asks for.
+        changes["topic"] = own_topic
+    elif not topic and own_topic and not is_filler(own_topic) and len(own_topic.split()) <= MAX_OWN_TOPIC_WORDS:
+        changes["topic"] = own_topic  # "eltern kind gruppe fuerstenau": the engine missed the topic
+    if parsed.age_min is not None and not _engine_age_fits(slots.get("age"), parsed):
+        changes["age"] = float(parsed.age_min)  # "10 Monate" is 0, "3. Klasse" is 8: not 10 and not 3
+    postcode = str(slots.get("postcode") or "")
+    if postcode and not (postcode.isdigit() and len(postcode) == 5):
+        changes["postcode"] = parsed.postcode  # only a five-digit number is a postcode
+    old = ParsedQuery(**_filters_from_slot(slots.get("search_filters"))) if not new_search else ParsedQuery()
+    kept = _filters(merge(old, parsed))
+    if kept != (slots.get("search_filters") or {}):
+        changes["search_filters"] = kept or None
+    return changes
+
+
+def _engine_age_fits(age: Any, parsed: ParsedQuery) -> bool:
+    try:
+        value = float(age)
+    except (TypeError, ValueError):
+        return False
+    return (parsed.age_min or 0) <= value <= (parsed.age_max if parsed.age_max is not None else 200)
+
+
+def _filters_from_slot(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        return {}
+    out: dict[str, Any] = {k: list(value.get(k) or []) for k in ("times_of_day", "weekdays", "target_groups")}
+    out["features"] = set(value.get("features") or [])
+    if value.get("level"):
+        out["level"] = str(value["level"])
+    return out
 
 
 class ActionSearchOffers(MessagesAction):
@@ -21,10 +86,33 @@ class ActionSearchOffers(MessagesAction):
         slots = slots_of(tracker)
         changes: dict[str, Any] = {}
         given = {e.get("entity") for e in (tracker.latest_message or {}).get("entities", [])}
-        if latest_intent(tracker) == "search_offers" and "topic" in given:
+        new_search = latest_intent(tracker) in SEARCH_INTENTS and "topic" in given
+        if new_search:
             changes = {name: None for name in REFINEMENT_SLOTS if name not in given}
-        refinement = refinement_from_text(latest_text(tracker), slots, slots.get("shown_costs") or [])
+            slots.update(changes)
+        text = latest_text(tracker)
+        entities = (tracker.latest_message or {}).get("entities", [])
+        if (
+            not slots.get("topic")
+            and given & {"municipality", "postcode"}
+            and (last_bot_text(tracker) or "").startswith(OFFICE_ASKED)
+        ):
+            # The answer to "In welcher Gemeinde wohnen Sie?" after a question for the Bildungsbüro.
+            return [{"text": office_answer(slots.get("municipality"), slots.get("postcode"))}], {}
+        if not text.startswith("/"):
+            others = [e for e in entities if e.get("entity") != "topic"]  # what was taken as place, age, group …
+            values = tuple(str(e.get("value") or "") for e in others) + tuple(str(e.get("text") or "") for e in others)
+            topics = [str(e.get("value")) for e in entities if e.get("entity") == "topic" and not is_filler(str(e.get("value")))]
+            if topics and is_filler(str(slots.get("topic") or "")):
+                slots["topic"] = changes["topic"] = topics[0]  # "Deutschkurs" and "am" both tagged: not the filler
+            changes.update(read_message(text, slots, new_search=new_search, entity_values=values))
+            slots.update(changes)
+        refinement = refinement_from_text(text, slots, slots.get("shown_costs") or [])
         changes.update(refinement.slots)
         slots.update(changes)
         outcome = run_search(slots, page=0, record=True)
+        if re.search(FUNDING_WORDS, fold(text)):
+            # "gibt es Förderung für eine Weiterbildung zur Pflegefachkraft?": who pays first, then the offers.
+            answer, _ = funding_answer(text)
+            return [{"text": answer}, *outcome.messages], {**changes, **outcome.slots}
         return outcome.messages, {**changes, **outcome.slots}

@@ -89,6 +89,7 @@ class _Stored:
     user_seq: int
     ticket_id: str | None
     office_id: str | None
+    status_line: Message | None = None
 
 
 def office_key(office_id: str) -> str:
@@ -117,10 +118,14 @@ async def handle_citizen_message(
             stored = await run_db(_store_user_message, settings.database_url, conversation_id, display or text, open_conversation)
             services.broker.publish(conversation_id, {"seq": stored.user_seq})
             if stored.ticket_id is not None:
-                # During a handover the assistant holds back: the message is for the counsellor only.
+                # During a handover the message is for the counsellor; the engine holds back. A waiting citizen
+                # gets a short status line (or, for "abbrechen", the request withdrawn).
                 services.broker.publish(office_key(str(stored.office_id)), {"ticket_id": stored.ticket_id})
                 services.metrics.turns.labels("handover").inc()
-                return RelayResult([])
+                if stored.status_line is None:
+                    return RelayResult([])
+                services.broker.publish(conversation_id, {"seq": stored.status_line.seq})
+                return RelayResult([stored.status_line])
             replies: list[dict[str, Any]] | None
             try:
                 replies = await services.engine.send(conversation_id, text)
@@ -171,9 +176,11 @@ def _store_user_message(url: str, conversation_id: str, text: str, open_conversa
             conversation = open_conversation(session)
         ticket = tickets.active_ticket(session=session, conversation_id=conversation.id)
         user = conversations.append(session=session, conversation=conversation, sender="user", text=text)
-        if ticket is not None:
-            tickets.capture_callback(ticket, text)
-        return _Stored(user.seq, ticket.id if ticket else None, ticket.office_id if ticket else None)
+        if ticket is None:
+            return _Stored(user.seq, None, None)
+        tickets.capture_callback(ticket, text)
+        status = tickets.while_waiting(session=session, ticket=ticket, text=text)
+        return _Stored(user.seq, ticket.id, ticket.office_id, status)
 
 
 def _store_replies(url: str, conversation_id: str, replies: list[dict[str, Any]] | None) -> RelayResult:

@@ -989,3 +989,29 @@ def _unexplained_numbers(doc: _Doc, cues: _Cues) -> list[str]:
     return _unique(
         t.raw for i, t in enumerate(doc.tokens) if doc.tags[i] is None and (t.kind == "num" or t.key in cues.number_words)
     )
+
+
+@cache
+def _filler_words() -> frozenset[str]:
+    """Words that never name an offer: stop words, pronouns, greetings, politeness, search verbs (from the cues)."""
+    raw: dict[str, Any] = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
+    keys = ("stop_words", "pronouns", "greetings", "politeness", "search_verbs")
+    return frozenset(fold(w) for key in keys for entry in raw[key] for w in words(str(entry)))
+
+
+def is_filler(text: str) -> bool:
+    """True when a would-be topic holds no word that could name an offer ("und", "bitte", "ja", "?")."""
+    filler = _filler_words()
+    return not any(t not in filler and not t.isdigit() for t in (fold(w) for w in words(text)))
+
+
+@cache
+def _offer_heads() -> tuple[str, ...]:
+    raw: dict[str, Any] = yaml.safe_load(CUES_PATH.read_text(encoding="utf-8"))
+    return tuple(sorted({fold(w) for w in raw.get("offer_heads", [])}, key=len, reverse=True))
+
+
+def offer_words(words_: Iterable[str]) -> list[str]:
+    """The words that name an offer ("deutschkurs", "krabbelgruppe"), for picking a topic out of a long story."""
+    heads = _offer_heads()
+    return [w for w in words_ if any(fold(w).endswith(h) for h in heads)]

@@ -18,6 +18,7 @@ from bot.counsellors.service import LANGUAGE_NAMES
 from bot.tickets.models import Ticket
 from catalogue.models import Office
 from catalogue.places import BERLIN, is_open, nearest_offices, next_opening, resolve_place
+from catalogue.text import fold
 
 OPEN_STATUSES = ("waiting", "active")
 _LANG_CODES = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
@@ -227,6 +228,36 @@ def _status_message(session: Session, ticket: Ticket, text: str) -> Message:
         text=text,
         extra={"handover": handover_info(ticket, office)},
     )
+
+
+WAITING_LINES = (
+    "Ihre Nachricht ist beim {office} angekommen. Eine Beraterin oder ein Berater antwortet hier, sobald jemand frei ist. "
+    "Mit „abbrechen“ ziehen Sie die Anfrage zurück.",
+    "Auch das habe ich an das {office} weitergegeben.",
+)
+WITHDRAWN = "Ihre Anfrage an das {office} ist zurückgezogen. Ab jetzt antworte wieder ich – wobei kann ich helfen?"
+_WITHDRAW = re.compile(r"^\W*(abbrechen|anfrage (zurueckziehen|abbrechen)|doch nicht|stopp?|nicht mehr noetig)\W*$")
+
+
+def while_waiting(*, session: Session, ticket: Ticket, text: str) -> Message | None:
+    """A waiting citizen who writes hears something: that it arrived (in alternating words, never the same twice in a
+    row), or, for "abbrechen", that the request is withdrawn. Once a counsellor answers, the assistant keeps quiet."""
+    if ticket.status != "waiting":
+        return None
+    office = session.get_one(Office, ticket.office_id)
+    if _WITHDRAW.search(fold(text)):
+        ticket.status, ticket.closed_at = "closed", utcnow()
+        ticket.close_note = None
+        ticket.summary = {**(ticket.summary or {}), "reason": "Von der Bürgerin / dem Bürger zurückgezogen"}
+        return _status_message(session, ticket, WITHDRAWN.format(office=office.name))
+    previous = session.scalars(
+        select(Message.text)
+        .where(Message.conversation_id == ticket.conversation_id, Message.sender == "system")
+        .order_by(Message.seq.desc())
+        .limit(1)
+    ).first()
+    first = WAITING_LINES[0].format(office=office.name)
+    return _status_message(session, ticket, WAITING_LINES[1].format(office=office.name) if previous == first else first)
 
 
 def claim(*, session: Session, counsellor: Counsellor, ticket: Ticket) -> Message:

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import asyncio
+
+from rasa_sdk.executor import CollectingDispatcher
+
 from actions.clarify import ActionClarify
 from actions.funding import ActionFunding
 from actions.office_info import ActionOfficeInfo
@@ -35,25 +39,44 @@ def test_funding_overview_with_buttons() -> None:
     assert "Bildungsprämie" in messages[0]["text"] and len(messages[0]["buttons"]) == 4
 
 
-def test_clarify_offers_two_readings() -> None:
+def test_clarify_offers_the_readings_then_topics_and_a_person() -> None:
     ranking = [
         {"name": "nlu_fallback", "confidence": 0.4},
         {"name": "ask_funding", "confidence": 0.35},
         {"name": "search_offers", "confidence": 0.3},
-        {"name": "help", "confidence": 0.1},
+        {"name": "greet", "confidence": 0.2},
     ]
     tracker = make_tracker(intent="nlu_fallback", text="kurs kosten", ranking=ranking,
                            events=[{"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}])  # fmt: skip
     messages, _ = run_action(ActionClarify(), tracker)
     payloads = [b["payload"] for b in messages[0]["buttons"]]
-    assert payloads == ["/ask_funding", '/search_offers{"topic": "kurs kosten"}']
+    assert payloads[:2] == ["/ask_funding", '/search_offers{"topic": "kurs kosten"}']
+    assert payloads[-1] == "/request_counsellor" and "/greet" not in payloads
+    assert len(payloads) == len(set(payloads)) == 5
 
 
-def test_clarify_offers_counsellor_after_two_misses() -> None:
+def test_clarify_reverts_the_message_so_the_engine_listens_again() -> None:
+    """As the core fallback it must not be predicted again and again (the ten-bubbles loop)."""
+    tracker = make_tracker(intent="affirm", text="asdfgh", ranking=[{"name": "affirm", "confidence": 0.86}],
+                           events=[{"event": "user", "parse_data": {"intent": {"name": "affirm"}}}])  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
+    assert events[0]["event"] == "rewind"  # UserUtteranceReverted
+    assert len(dispatcher.messages) == 1 and "helfen" in dispatcher.messages[0]["text"]
+
+
+def test_clarify_offers_counsellor_after_two_misses_and_varies_its_words() -> None:
     miss = {"event": "user", "parse_data": {"intent": {"name": "nlu_fallback"}}}
-    tracker = make_tracker(intent="nlu_fallback", text="???", events=[miss, {"event": "bot"}, miss])
-    messages, _ = run_action(ActionClarify(), tracker)
-    assert messages[0]["buttons"][0]["payload"] == "/request_counsellor"
+    clarified = {"event": "action", "name": "action_clarify"}
+    second = make_tracker(intent="nlu_fallback", text="???", events=[miss, clarified, {"event": "bot"}, miss])
+    third = make_tracker(intent="nlu_fallback", text="???", events=[miss, clarified, miss, clarified, miss])
+    [two], _ = run_action(ActionClarify(), second)
+    [three], _ = run_action(ActionClarify(), third)
+    assert two["buttons"][0]["payload"] == three["buttons"][0]["payload"] == "/request_counsellor"
+    assert two["text"] != three["text"]  # never the identical reply twice in a row
+    answered = make_tracker(intent="nlu_fallback", text="???", events=[miss, {"event": "action", "name": "utter_x"}, miss])
+    [first], _ = run_action(ActionClarify(), answered)
+    assert first["buttons"][-1]["payload"] == "/request_counsellor" and "Beraterin" not in first["text"]
 
 
 def test_out_of_scope_refers_to_the_right_service() -> None:
@@ -68,3 +91,31 @@ def test_out_of_scope_refers_to_the_right_service() -> None:
         messages, _ = run_action(ActionOutOfScope(), make_tracker({}, intent="out_of_scope", text=text))
         assert expected in messages[0]["text"], text
         assert "Bildungs- und Familienangeboten" in messages[0]["text"]
+
+
+def test_handover_form_can_be_cancelled_and_answers_questions() -> None:
+    from actions.handover import ActionHandover, ValidateHandoverForm
+
+    asking = {"requested_slot": "counsellor_language", "handover_place": "Bohmte"}
+    cancel = make_tracker(asking, intent="deny", text="ach nee, abbrechen bitte")
+    _, slots = run_action(ValidateHandoverForm(), cancel)
+    assert slots["requested_slot"] is None and slots["handover_cancelled"] is True and slots["handover_place"] is None
+    [reply], reset = run_action(ActionHandover(), make_tracker({"handover_cancelled": True}, intent="deny"))
+    assert "gebe nichts weiter" in reply["text"] and "action" not in reply  # no ticket request
+    assert reset["handover_cancelled"] is None
+    question = make_tracker({"requested_slot": "handover_place"}, intent="inform", text="was passiert wenn das büro zu hat?")
+    [answer], slots = run_action(ValidateHandoverForm(), question)
+    assert "nächsten Öffnungszeit" in answer["text"] and slots == {"handover_place": None}
+
+
+def test_unsure_between_inform_and_search_still_searches() -> None:
+    """ "deutschkurs bohmte": DIET hesitates between inform and search_offers (same action): no clarification."""
+    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "inform", "confidence": 0.44},
+               {"name": "search_offers", "confidence": 0.43}]  # fmt: skip
+    entities = [{"entity": "topic", "value": "Deutschkurs"}, {"entity": "municipality", "value": "Bohmte"}]
+    tracker = make_tracker({"topic": "Deutschkurs", "municipality": "Bohmte"}, intent="nlu_fallback",
+                           text="deutschkurs bohmte", ranking=ranking, entities=entities)  # fmt: skip
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
+    assert dispatcher.messages[0]["custom"]["offers"]
+    assert all(e["event"] != "rewind" for e in events)  # the entities' slots stay

@@ -82,7 +82,10 @@ def test_full_loop(client: TestClient, staff, notifier) -> None:
     # While waiting, the citizen's messages go to the ticket, not to the engine.
     engine_calls = len(client.app.state.engine.received)
     r = client.post(f"/api/v1/conversations/{cid}/messages", json={"text": "Bitte rufen Sie mich an: 0541 123456"})
-    assert r.status_code == 200 and r.json()["messages"] == []
+    [status] = r.json()["messages"]  # not silence: one short status line
+    assert r.status_code == 200 and status["sender"] == "system" and "angekommen" in status["text"]
+    again = client.post(f"/api/v1/conversations/{cid}/messages", json={"text": "Noch eine Frage"}).json()["messages"]
+    assert again[0]["text"] != status["text"]  # never the same line twice in a row
     assert len(client.app.state.engine.received) == engine_calls
 
     headers = login(client, "bohmte-t")
@@ -306,3 +309,14 @@ def test_login_throttled_per_account_and_address(client: TestClient, staff) -> N
         assert attempt(http, "203.0.113.20", PASSWORD) == 200  # the real user, from the office's address
         rotating = [attempt(http, f"192.0.2.{i}") for i in range(45)]
         assert rotating[-1] == 429 and rotating.count(401) == 50 - 11  # 50 attempts per account and minute in all
+
+
+def test_waiting_citizen_can_withdraw(client: TestClient, staff) -> None:
+    cid, notice = start_handover(client)
+    [withdrawn] = client.post(f"/api/v1/conversations/{cid}/messages", json={"text": "abbrechen"}).json()["messages"]
+    assert "zurückgezogen" in withdrawn["text"] and withdrawn["handover"]["status"] == "closed"
+    headers = login(client, "bohmte-t")
+    detail = client.get(f"/api/v1/tickets/{notice['handover']['ticket_id']}", headers=headers).json()
+    assert detail["status"] == "closed" and "zurückgezogen" in detail["summary"]["reason"]
+    replies = client.post(f"/api/v1/conversations/{cid}/messages", json={"text": "Deutschkurs"}).json()["messages"]
+    assert replies[0]["text"] == "Echo: Deutschkurs"  # the assistant answers again

@@ -504,3 +504,11 @@ def test_topic_is_derived_from_words() -> None:
 
 def test_target_vocabulary_matches_the_catalogue() -> None:
     assert TARGET_GROUPS == MODEL_TARGET_GROUPS
+
+
+@pytest.mark.parametrize(("text", "filler"), [("und", True), ("zu und", True), ("ja bitte", True), ("?", True),
+                                              ("Eltern", False), ("PEKiP", False), ("nachhilfe", False)])  # fmt: skip
+def test_is_filler(text: str, filler: bool) -> None:
+    from catalogue.query import is_filler
+
+    assert is_filler(text) is filler

@@ -103,4 +103,5 @@ def test_handover_form_creates_ticket_and_relays(stack: dict[str, str]) -> None:
     handover = next(m["handover"] for m in notice if m["handover"])
     assert handover["status"] == "waiting" and handover["office"]["id"] == "bohmte"
     # Held back for the counsellor: no answer from the assistant now.
-    assert say(gateway, cid, "Ich brauche Hilfe bei der Kursanmeldung") == []
+    [status] = say(gateway, cid, "Ich brauche Hilfe bei der Kursanmeldung")
+    assert status["sender"] == "system" and "angekommen" in status["text"]
