@@ -150,7 +150,7 @@ def test_a_long_story_yields_the_offer_it_names() -> None:
 def test_a_filler_tagged_as_topic_next_to_the_real_one_is_ignored() -> None:
     entities = [{"entity": "municipality", "value": "Melle", "text": "melle"}, {"entity": "topic", "value": "Deutschkurs"},
                 {"entity": "topic", "value": "am"}]  # fmt: skip
-    tracker = make_tracker({"topic": "am", "municipality": "Melle"}, text="ich würde gern einen deutschkurs machen, am besten in melle",
-                           entities=entities)  # fmt: skip
+    text = "ich würde gern einen deutschkurs machen, am besten in melle"
+    tracker = make_tracker({"topic": "am", "municipality": "Melle"}, text=text, entities=entities)
     [message], slots = run_action(ActionSearchOffers(), tracker)
     assert slots["topic"] == "Deutschkurs" and message["custom"]["offers"]
