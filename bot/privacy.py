@@ -17,7 +17,7 @@ from bot.conversations.models import Conversation
 from bot.relay import office_key
 from bot.telegram.models import TelegramChat
 from bot.tickets import service as tickets
-from core.db import read_scope, session_scope
+from core.db import checkpoint, read_scope, session_scope
 
 log = logging.getLogger(__name__)
 RETENTION_DAYS = 30
@@ -37,6 +37,10 @@ def delete_everywhere(*, state: Any, conversation_id: str) -> bool:
     with session_scope(state.settings.database_url) as session:
         found, touched = delete_rows(session=session, conversation_id=conversation_id)
     ok = True
+    try:
+        checkpoint(state.settings.database_url)
+    except Exception as exc:
+        log.warning("checkpoint after a deletion failed (%s); the WAL is folded in at the next one", exc.__class__.__name__)
     for hook in state.on_conversation_deleted:
         try:
             hook(conversation_id)

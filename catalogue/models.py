@@ -10,7 +10,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -22,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base
+from core.db import Base, UTCDateTime
 
 CATEGORIES = (
     "familienbildung",
@@ -186,7 +185,7 @@ class Offer(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(60))
     url: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[dt.date | None] = mapped_column(Date)
-    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utcnow)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
 
     provider: Mapped[Provider] = relationship(lazy="joined")
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")

@@ -12,13 +12,15 @@ which the gateway answers with 503 and ``Retry-After`` instead of letting reques
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import DateTime, Engine, TypeDecorator, create_engine, event, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from core.config import get_settings
@@ -31,6 +33,24 @@ SQLITE_BUSY_TIMEOUT_MS = 5000
 
 class Base(DeclarativeBase):
     pass
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp that always comes back timezone-aware (UTC). SQLite stores no offset, so without this the API
+    would send naive times from SQLite and aware ones from PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.UTC)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value
 
 
 def is_sqlite(url: str) -> bool:
@@ -133,3 +153,17 @@ def dispose(url: str) -> None:
     """Close every pooled connection to ``url`` (tests dropping a database, after a fork)."""
     for immediate in (False, True):
         _engine_for(url, immediate).dispose()
+
+
+def checkpoint(url: str) -> None:
+    """After a deletion on SQLite: move the WAL into the database file and truncate it, so deleted texts do not
+    linger in the log (``secure_delete`` then overwrites them in the file). Best effort while others read."""
+    if not is_sqlite(url):
+        return
+    raw = _engine_for(url, False).raw_connection()  # no BEGIN: a checkpoint cannot run inside a transaction
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.close()
+    finally:
+        raw.close()

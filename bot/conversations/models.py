@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base
+from core.db import Base, UTCDateTime
 
 
 def utcnow() -> dt.datetime:
@@ -19,8 +19,8 @@ class Conversation(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     channel: Mapped[str] = mapped_column(String(20), default="web")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_activity: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_activity: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     next_seq: Mapped[int] = mapped_column(Integer, default=1)
 
     messages: Mapped[list[Message]] = relationship(cascade="all, delete-orphan", passive_deletes=True, order_by="Message.seq")
@@ -37,4 +37,4 @@ class Message(Base):
     text: Mapped[str | None] = mapped_column(Text)
     # buttons, offers and handover as in the API contract
     extra: Mapped[dict] = mapped_column(JSON, default=dict)  # type: ignore[type-arg]
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

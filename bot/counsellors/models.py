@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.conversations.models import utcnow
-from core.db import Base
+from core.db import Base, UTCDateTime
 
 
 class Counsellor(Base):
@@ -20,4 +20,4 @@ class Counsellor(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     gender: Mapped[str | None] = mapped_column(String(1))  # w, m, d
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.conversations.models import utcnow
-from core.db import Base
+from core.db import Base, UTCDateTime
 
 STATUSES = ("waiting", "active", "closed")
 
@@ -31,7 +31,7 @@ class Ticket(Base):
     callback_email: Mapped[str | None] = mapped_column(String(200))
     claimed_by: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id"))
     close_note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    first_reply_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    first_reply_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
