@@ -188,9 +188,8 @@ def _present(slots: dict[str, Any], result: SearchResult, *, page: int, widened:
     new_slots["shown_offers"] = [{"id": o["id"], "title": o["title"], "municipality": o["municipality"]} for o in offers]
     before = [c.get("id") for c in slots.get("shown_offers") or [] if isinstance(c, dict)]
     if page == 0 and before == [o["id"] for o in offers]:
-        # A narrowing that changes nothing: say so instead of showing the same cards word for word again.
-        text = "Das passt zu den Angeboten von eben – es bleiben dieselben."
-        return Outcome([{"text": text, "buttons": buttons}], new_slots)
+        # A narrowing that changes nothing: say so, rather than presenting the same list as if it were new.
+        text = "Das passt zu den Angeboten von eben – es bleiben dieselben:"
     return Outcome([{"text": text, "offers": offers, "buttons": buttons}], new_slots)
 
 

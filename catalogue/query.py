@@ -27,6 +27,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from catalogue.models import TARGET_GROUPS
 from catalogue.text import DATA, fold, words
 
 CUES_PATH = DATA / "query_cues.yml"
@@ -39,19 +40,6 @@ PERSON_WINDOW = 3  # tokens before a bare number that may make it an age ("Kinde
 TIMES_OF_DAY = ("morgens", "vormittags", "mittags", "nachmittags", "abends")
 WEEKDAYS = ("mo", "di", "mi", "do", "fr", "sa", "so")
 FEATURES = ("childcare", "accessible", "online", "onsite", "free", "cheap")
-# The same vocabulary as catalogue.models.TARGET_GROUPS, kept here so parsing needs no SQLAlchemy.
-TARGET_GROUPS = (
-    "eltern",
-    "kinder",
-    "jugendliche",
-    "erwachsene",
-    "senioren",
-    "frauen",
-    "zugewanderte",
-    "arbeitsuchende",
-    "alleinerziehende",
-    "menschen_mit_behinderung",
-)
 _EXCLUSIVE = {"online": "onsite", "onsite": "online"}
 
 # Ranks of age evidence: a stated age beats a school class, which beats "ab 6", which beats "Baby".

@@ -3,6 +3,7 @@ as `make run` starts them; used by the engine tests and by `make bench`."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -53,12 +54,16 @@ class Stack:
 
     def start(self, name: str) -> None:
         log = (self.logs / f"{name}.log").open("a")
-        self.procs[name] = subprocess.Popen(self.commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        # A session of its own: the action server (sanic) and uvicorn may run workers as child processes,
+        # and kill/stop must reach all of them.
+        self.procs[name] = subprocess.Popen(
+            self.commands[name], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.pids[name] = self.procs[name].pid
 
     def kill(self, name: str) -> None:
         """``kill -9``: no clean shutdown, as when a machine or container dies."""
-        self.procs[name].send_signal(signal.SIGKILL)
+        os.killpg(self.procs[name].pid, signal.SIGKILL)
         self.procs[name].wait(timeout=20)
 
     def wait_ready(self, timeout_s: float = 300) -> None:
@@ -66,13 +71,14 @@ class Stack:
 
     def stop(self) -> None:
         for proc in self.procs.values():
-            if proc.poll() is None:
-                proc.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
         for proc in self.procs.values():
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
 
 
 def rss_mb(pid: int) -> float:
@@ -109,6 +115,9 @@ def running_stack(
         "BILDUNGSLOTSE_ACTION_URL": f"http://127.0.0.1:{ports['actions']}/webhook",
         "BILDUNGSLOTSE_TRACKER_STORE_URL": f"sqlite:///{tmp / 'tracker.db'}",
         "BILDUNGSLOTSE_RATE_LIMIT_PER_MINUTE": "600",
+        # the whole test suite talks from 127.0.0.1: one address, far more conversations than a citizen's
+        "BILDUNGSLOTSE_NEW_CONVERSATIONS_PER_MINUTE": "100000",
+        "BILDUNGSLOTSE_CLIENT_RATE_LIMIT_PER_MINUTE": "100000",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "SANIC_HOST": "127.0.0.1",  # the action server listens on loopback only
         **(extra_env or {}),

@@ -119,3 +119,14 @@ def test_unsure_between_inform_and_search_still_searches() -> None:
     events = asyncio.run(ActionClarify().run(dispatcher, tracker, {}))
     assert dispatcher.messages[0]["custom"]["offers"]
     assert all(e["event"] != "rewind" for e in events)  # the entities' slots stay
+
+
+def test_small_talk_never_repeats_itself() -> None:
+    from actions.small_talk import ActionSmallTalk
+
+    [first], _ = run_action(ActionSmallTalk(), make_tracker(intent="thank", text="danke"))
+    said = [{"event": "bot", "text": first["text"]}]
+    [second], _ = run_action(ActionSmallTalk(), make_tracker(intent="thank", text="danke dir", events=said))
+    assert first["text"] != second["text"] and "gern" in second["text"].lower()
+    [helped], _ = run_action(ActionSmallTalk(), make_tracker(intent="help", text="was kannst du"))
+    assert helped["buttons"]  # the help answer keeps its topic buttons
