@@ -40,13 +40,22 @@ class Talk:
     transcript: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self._open()
+
+    def _open(self) -> None:
         r = httpx.post(f"{self.gateway}/api/v1/conversations", timeout=30)
         assert r.status_code == 201
         self.cid = r.json()["conversation_id"]
+        self.previous, self.in_handover = None, False
 
     def send(self, *, text: str | None = None, payload: str | None = None) -> list[dict[str, Any]]:
         body = {"text": text} if payload is None else {"payload": payload}
         r = httpx.post(f"{self.gateway}/api/v1/conversations/{self.cid}/messages", json=body, timeout=60)
+        if r.status_code == 404 and any("gelöscht" in line for line in self.transcript[-2:]):
+            # the citizen had confirmed "delete my data" (a noise "jo" can do that): as the widget, start anew
+            self.transcript.append("(deleted: new conversation)")
+            self._open()
+            r = httpx.post(f"{self.gateway}/api/v1/conversations/{self.cid}/messages", json=body, timeout=60)
         self.transcript.append(f"> {text if payload is None else payload}")
         assert r.status_code < 500, self.report(f"HTTP {r.status_code}")
         if r.status_code == 422:  # refused input (e.g. empty): a German reason, nothing stored
