@@ -45,6 +45,7 @@ from core.db import get_engine, read_scope
 from core.logging import configure_logging
 from engine.client import Engine, EngineRing, RasaEngine
 from engine.tracker import delete_tracker
+from monitoring.views import router as figures_router
 
 STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("bildungslotse")
@@ -142,6 +143,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
     app.include_router(catalogue_router)
     app.include_router(auth_router)
     app.include_router(tickets_router)
+    app.include_router(figures_router)
     install_telegram(app, settings)
     _install_pages(app)
     _install_probes(app, settings)

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, UTCDateTime
+from core.db import Base, UTCDateTime, utcnow
 
 CATEGORIES = (
     "familienbildung",
@@ -68,10 +68,6 @@ PROVIDER_TYPES = (
     "verein",
     "landkreis",
 )
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Municipality(Base):
@@ -185,7 +181,7 @@ class Offer(Base):
     contact_phone: Mapped[str | None] = mapped_column(String(60))
     url: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[dt.date | None] = mapped_column(Date)
-    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     provider: Mapped[Provider] = relationship(lazy="joined")
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")

@@ -35,6 +35,11 @@ class Base(DeclarativeBase):
     pass
 
 
+def utcnow() -> dt.datetime:
+    """The one clock of the stored timestamps (aware, UTC)."""
+    return dt.datetime.now(dt.UTC)
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """A timestamp that always comes back timezone-aware (UTC). SQLite stores no offset, so without this the API
     would send naive times from SQLite and aware ones from PostgreSQL."""

@@ -7,11 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, UTCDateTime
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+from core.db import Base, UTCDateTime, utcnow
 
 
 class Conversation(Base):

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.conversations.models import Conversation, Message, utcnow
+from bot.conversations.models import Conversation, Message
+from core.db import utcnow
 
 WELCOME = (
     "Hallo! Ich bin der Bildungslotse des Landkreises Osnabrück – ein digitaler Assistent. "

@@ -5,8 +5,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.conversations.models import utcnow
-from core.db import Base, UTCDateTime
+from core.db import Base, UTCDateTime, utcnow
 
 
 class Counsellor(Base):

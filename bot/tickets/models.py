@@ -5,8 +5,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.conversations.models import utcnow
-from core.db import Base, UTCDateTime
+from core.db import Base, UTCDateTime, utcnow
 
 STATUSES = ("waiting", "active", "closed")
 

@@ -12,13 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conversations import service as conversations
-from bot.conversations.models import Conversation, Message, utcnow
+from bot.conversations.models import Conversation, Message
 from bot.counsellors.models import Counsellor
 from bot.counsellors.service import LANGUAGE_NAMES
 from bot.tickets.models import Ticket
 from catalogue.models import Office
 from catalogue.places import BERLIN, is_open, nearest_offices, next_opening, resolve_place
 from catalogue.text import fold
+from core.db import utcnow
 
 OPEN_STATUSES = ("waiting", "active")
 _LANG_CODES = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}

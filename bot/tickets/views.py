@@ -22,7 +22,6 @@ from bot.tickets.models import Ticket
 from bot.tickets.schemas import CloseIn, ReplyIn, TicketDetail, TicketOut
 from catalogue.models import Office
 from core.db import read_scope
-from monitoring.service import demand_figures
 
 router = APIRouter(prefix="/api/v1", tags=["Beratung"])
 STREAM_MAX_S = 15 * 60  # then the inbox reconnects, and an expired or revoked token is noticed
@@ -162,11 +161,3 @@ def close(ticket_id: str, body: CloseIn, write: WriteDep, counsellor: Counsellor
         ticket_id,
         lambda s, t: service.close(session=s, counsellor=counsellor, ticket=t, note=body.note),
     )
-
-
-@router.get("/figures", tags=["Monitoring"])
-def figures(session: SessionDep, counsellor: CounsellorDep) -> dict[str, object]:
-    """County admins only: waiting times per office and the anonymous demand figures."""
-    if not counsellor.is_admin:
-        raise HTTPException(403, "Nur für die Kreisverwaltung.")
-    return {"offices": service.waiting_figures(session=session), "demand": demand_figures(session=session)}
