@@ -10,7 +10,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from catalogue.places import NotFoundError
-from catalogue.service import WEEKDAY_NUMBERS, SearchQuery, SearchResult, offer_summary, search
+from catalogue.service import SearchQuery, SearchResult, instruction_language, offer_summary, search, wishes
 from catalogue.text import fold
 from core.db import read_scope
 
@@ -76,37 +76,29 @@ def query_from_slots(slots: dict[str, Any], *, page: int, radius_km: float | Non
         age_value = int(float(age)) if age is not None and float(age) >= 0 else None
     except ValueError:
         age_value = None
-    online = {"ja": True, "nein": False}.get(slots.get("online") or "")
     filters = slots.get("search_filters") or {}
-    features = set(filters.get("features") or ())
-    if online is None and features & {"online", "onsite"}:
-        online = "online" in features
+    wished = wishes(features=filters.get("features") or (), weekdays=filters.get("weekdays") or (),
+                    times_of_day=filters.get("times_of_day") or (), target_groups=filters.get("target_groups") or ())  # fmt: skip
+    online = {"ja": True, "nein": False}.get(slots.get("online") or "")  # a refinement button beats an earlier wish
+    if online is not None:
+        wished["online"] = online
+    if slots.get("free"):
+        wished["free"] = True
     postcode = str(slots.get("postcode") or "")
     return SearchQuery(
         q=slots.get("topic") or "",
         municipality=slots.get("municipality"),
         postcode=postcode if re.fullmatch(r"\d{5}", postcode) else None,  # "2 Personen" is no postcode
-        childcare=True if "childcare" in features else None,
-        accessible=True if "accessible" in features else None,
-        weekdays=tuple(WEEKDAY_NUMBERS[d] for d in filters.get("weekdays") or () if d in WEEKDAY_NUMBERS),
-        times_of_day=tuple(filters.get("times_of_day") or ()),
-        prefer_target_groups=tuple(filters.get("target_groups") or ()),
         target_group=slots.get("target_group"),
-        language=_instruction_language(slots.get("language")),
+        language=instruction_language(slots.get("language")),
         age=age_value,
-        free=bool(slots.get("free")) or ("free" in features) or None,
         max_cost_eur=slots.get("max_cost"),
-        online=online,
         exclude_municipality=slots.get("exclude_municipality"),
         radius_km=None if slots.get("exclude_municipality") else radius_km,
         limit=PAGE_SIZE,
         offset=page * PAGE_SIZE,
+        **wished,
     )
-
-
-def _instruction_language(language: str | None) -> str | None:
-    # "auf Arabisch" asks for offers in that language; German is the default anyway.
-    return None if not language or fold(language) in {"deutsch", "egal"} else language
 
 
 @dataclass

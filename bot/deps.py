@@ -1,5 +1,6 @@
-"""Typed dependencies of the gateway's routes: the database ones from ``core.deps`` and the app's shared
-services (engine, broker, flood limits, notifier, locks, metrics), always taken from the app, never built anew."""
+"""Typed dependencies of the gateway's routes: the database ones from ``core.deps`` and the app's shared services,
+always taken from the app, never built anew. Chat turns reach engine, broker, locks and metrics through
+``app.state.services`` (``bot.relay.Services``)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,10 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from bot.events import Broker
-from bot.locks import ConversationLocks
-from bot.metrics import Metrics
-from bot.notify import Notifier
 from bot.ratelimit import RateLimiter
 from core.deps import SessionDep, SettingsDep, WriteDep, run_db
-from engine.client import Engine
 
-__all__ = ["BrokerDep", "EngineDep", "LimiterDep", "LocksDep", "MetricsDep", "NotifierDep", "SessionDep", "SettingsDep",
-           "WriteDep", "run_db"]  # fmt: skip
+__all__ = ["LimiterDep", "SessionDep", "SettingsDep", "WriteDep", "run_db"]
 
 
 def _state(name: str) -> Callable[[Request], Any]:
@@ -28,9 +23,4 @@ def _state(name: str) -> Callable[[Request], Any]:
     return dependency
 
 
-EngineDep = Annotated[Engine, Depends(_state("engine"))]
-BrokerDep = Annotated[Broker, Depends(_state("broker"))]
 LimiterDep = Annotated[RateLimiter, Depends(_state("limiter"))]
-NotifierDep = Annotated[Notifier, Depends(_state("notifier"))]
-LocksDep = Annotated[ConversationLocks, Depends(_state("locks"))]
-MetricsDep = Annotated[Metrics, Depends(_state("metrics"))]

@@ -83,7 +83,6 @@ class Broker:
 class RedisBroker(Broker):
     def __init__(self, url: str) -> None:
         super().__init__()
-        self._url = url
         self._sync = redis.Redis.from_url(url, socket_timeout=2)
         self._async = aioredis.Redis.from_url(url)
         self._reader: asyncio.Task[None] | None = None

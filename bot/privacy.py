@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -30,7 +31,13 @@ def delete_rows(*, session: Session, conversation_id: str) -> tuple[bool, list[t
     return conversations.delete_conversation(session=session, conversation_id=conversation_id), touched
 
 
-def delete_everywhere(*, state: Any, conversation_id: str) -> bool:
+@dataclass(frozen=True)
+class Deleted:
+    found: bool  # there was such a conversation (the API answers 404 otherwise)
+    complete: bool  # every other store (tracker …) confirmed; a failed hook is logged
+
+
+def delete_everywhere(*, state: Any, conversation_id: str) -> Deleted:
     """Blocking (run it in a worker thread). ``state`` is the app's state: its database URL, its
     ``on_conversation_deleted`` hooks (the other stores) and its broker. The rows are committed first; a
     failing hook is logged and does not undo or fail the deletion of the rest."""
@@ -50,7 +57,7 @@ def delete_everywhere(*, state: Any, conversation_id: str) -> bool:
     state.broker.publish(conversation_id, {"deleted": True})
     for office_id, ticket_id in touched:  # the inboxes show the ticket closed and emptied at once
         state.broker.publish(office_key(office_id), {"ticket_id": ticket_id})
-    return found and ok
+    return Deleted(found, ok)
 
 
 def purge_expired(*, state: Any, now: dt.datetime | None = None) -> int:

@@ -136,6 +136,7 @@ async def handle_citizen_message(
                 # The engine answers nothing when its action server is down: say so, like the engine down.
                 services.metrics.engine_errors.labels("empty").inc()
                 log.warning("engine answered nothing (action server down?)")
+                replies = None
             result = await run_db(_store_replies, settings.database_url, conversation_id, replies)
     except Busy:
         services.metrics.rejected.labels("429").inc()
@@ -184,12 +185,13 @@ def _store_user_message(url: str, conversation_id: str, text: str, open_conversa
 
 
 def _store_replies(url: str, conversation_id: str, replies: list[dict[str, Any]] | None) -> RelayResult:
+    """``replies`` None: the engine gave nothing to show (down, or its action server down)."""
     result = RelayResult([])
     with session_scope(url) as session:
         conversation = conversations.get(session=session, conversation_id=conversation_id)
         if conversation is None:  # deleted while the engine was thinking: nothing to keep
             return result
-        if replies is None or not any(_meaningful(r) for r in replies):
+        if replies is None:
             result.replies.append(
                 conversations.append(session=session, conversation=conversation, sender="system", text=ENGINE_DOWN)
             )

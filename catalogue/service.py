@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -317,6 +318,37 @@ def _when_and_whom(session: Session, query: SearchQuery, ranked: list[Any]) -> l
 WEEKDAY_NUMBERS = {"mo": 1, "di": 2, "mi": 3, "do": 4, "fr": 5, "sa": 6, "so": 7}
 
 
+def iso_weekdays(codes: Iterable[str]) -> tuple[int, ...]:
+    """ "mo" … "so" (the query parser's and the API's codes) as ISO weekday numbers."""
+    return tuple(WEEKDAY_NUMBERS[d] for d in codes if d in WEEKDAY_NUMBERS)
+
+
+def instruction_language(language: str | None) -> str | None:
+    """ "auf Arabisch" asks for offers in that language; German (or "egal") is the default and no filter."""
+    return None if not language or fold(language) in {"deutsch", "egal"} else language
+
+
+def wishes(
+    *,
+    features: Iterable[str] = (),
+    weekdays: Iterable[str] = (),
+    times_of_day: Iterable[str] = (),
+    target_groups: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The SearchQuery fields for what a citizen wished (``catalogue.query``'s features, days, times and groups),
+    one mapping for the API, the CLI and the chat."""
+    f = set(features)
+    return {
+        "free": True if "free" in f else None,
+        "online": True if "online" in f else (False if "onsite" in f else None),
+        "childcare": True if "childcare" in f else None,
+        "accessible": True if "accessible" in f else None,
+        "weekdays": iso_weekdays(weekdays),
+        "times_of_day": tuple(times_of_day),
+        "prefer_target_groups": tuple(target_groups),
+    }
+
+
 def query_from_text(*, session: Session, text: str, **explicit: Any) -> SearchQuery:
     """A SearchQuery from a citizen's words (``catalogue.query.parse``); explicit values win over parsed ones.
 
@@ -338,20 +370,18 @@ def query_from_text(*, session: Session, text: str, **explicit: Any) -> SearchQu
     age = None
     if parsed.age_min is not None:
         age = parsed.age_min
-    features = parsed.features
     values: dict[str, Any] = {
         "q": " ".join(topic),
         "municipality": municipality,
         "postcode": parsed.postcode,
         "age": age,
-        "language": parsed.language if parsed.language and fold(parsed.language) != "deutsch" else None,
-        "free": True if "free" in features else None,
-        "online": True if "online" in features else (False if "onsite" in features else None),
-        "childcare": True if "childcare" in features else None,
-        "accessible": True if "accessible" in features else None,
-        "weekdays": tuple(WEEKDAY_NUMBERS[d] for d in parsed.weekdays),
-        "times_of_day": tuple(parsed.times_of_day),
-        "prefer_target_groups": tuple(parsed.target_groups),
+        "language": instruction_language(parsed.language),
+        **wishes(
+            features=parsed.features,
+            weekdays=parsed.weekdays,
+            times_of_day=parsed.times_of_day,
+            target_groups=parsed.target_groups,
+        ),
     }
     values.update({k: v for k, v in explicit.items() if v is not None})
     return SearchQuery(**values)

@@ -49,7 +49,7 @@ def list_offers(
             session=session, text=q, municipality=municipality, postcode=postcode, radius_km=radius_km,
             category=category, sector=sector, target_group=target_group, language=language, age=age, free=free,
             starting_within_days=starting_within_days, online=online, childcare=childcare, accessible=accessible,
-            weekdays=tuple(service.WEEKDAY_NUMBERS[d] for d in weekday) if weekday else None,
+            weekdays=service.iso_weekdays(weekday) if weekday else None,
             times_of_day=tuple(time_of_day) if time_of_day else None, limit=limit, offset=offset,
         )  # fmt: skip
         result = service.search(session=session, query=query)

@@ -132,9 +132,6 @@ class EngineRing:
         results = await asyncio.gather(*(e.ready() for e in self.engines))
         return any(results)
 
-    async def replicas_ready(self) -> list[bool]:
-        return list(await asyncio.gather(*(e.ready() for e in self.engines)))
-
     async def aclose(self) -> None:
         for engine in self.engines:
             await engine.aclose()

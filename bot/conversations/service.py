@@ -82,13 +82,6 @@ def last_messages(*, session: Session, conversation_id: str, limit: int) -> list
     return list(reversed(list(rows)))
 
 
-def exists(*, url: str, conversation_id: str) -> bool:
-    from core.db import read_scope
-
-    with read_scope(url) as session:
-        return get(session=session, conversation_id=conversation_id) is not None
-
-
 def delete_conversation(*, session: Session, conversation_id: str) -> bool:
     """Remove the conversation and all its messages; False if there was none."""
     found = session.get(Conversation, conversation_id) is not None

@@ -195,7 +195,6 @@ async def stream(conversation_id: str, request: Request, settings: SettingsDep) 
 
 @router.delete("/{conversation_id}", status_code=204)
 def delete_conversation(conversation_id: str, request: Request) -> Response:
-    if not service.exists(url=request.app.state.settings.database_url, conversation_id=conversation_id[:64]):
+    if not delete_everywhere(state=request.app.state, conversation_id=conversation_id[:64]).found:
         raise HTTPException(404, NOT_FOUND)
-    delete_everywhere(state=request.app.state, conversation_id=conversation_id[:64])
     return Response(status_code=204)

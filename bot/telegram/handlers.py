@@ -215,7 +215,8 @@ class Handlers:
 
     async def delete_everything(self, conversation_id: str) -> bool:
         """The one delete-everywhere path (``bot.privacy``), which also removes the chat mapping."""
-        return await run_db(privacy.delete_everywhere, state=self.app.state, conversation_id=conversation_id)
+        deleted = await run_db(privacy.delete_everywhere, state=self.app.state, conversation_id=conversation_id)
+        return deleted.complete  # a chat that never wrote has nothing to delete, and that is no failure
 
     async def _allowed(self, chat_id: int, conversation_id: str) -> bool:
         """The widget's flood limit, per conversation (Telegram already limits per account)."""
