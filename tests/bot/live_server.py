@@ -19,8 +19,17 @@ from tests.stack import free_port
 def live_server(app: FastAPI) -> Iterator[str]:
     port = free_port()
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=2, backlog=2048, proxy_headers=False
-    )  # as bot.serve: the app's own middleware decides whom to believe
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=2,
+        backlog=2048,
+        proxy_headers=False,  # as bot.serve: the app's own middleware decides whom to believe
+        # Longer than any pause in a test: an idle connection closed by the server just as the client reuses it
+        # is a keep-alive race of the harness (httpx.ReadError, seen once in CI), not the gateway's answer.
+        timeout_keep_alive=60,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
     thread.start()
