@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
@@ -23,10 +24,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from bot.conversations.views import router as conversations_router
 from bot.counsellors.views import router as auth_router
+from bot.errors import ErrorResponse, FieldError, errors, install_openapi
 from bot.events import Broker, RedisBroker
 from bot.locks import ConversationLocks, LocalLocks, RedisLocks
 from bot.metrics import Metrics
@@ -51,6 +54,9 @@ STATIC = Path(__file__).resolve().parent / "static"
 log = logging.getLogger("bildungslotse")
 DB_DOWN = "Der Dienst ist gerade nicht erreichbar (Datenbank). Bitte versuchen Sie es in einer Minute noch einmal."
 INTERNAL = "Da ist bei uns etwas schiefgelaufen. Bitte versuchen Sie es noch einmal."
+INVALID = "Die Anfrage ist ungültig."
+# Starlette's own answers (no such path, method not allowed) in the language of all the others
+ROUTING = {404: "Diese Adresse gibt es nicht.", 405: "Diese Methode ist hier nicht erlaubt."}
 MAX_BODY_BYTES = 64 * 1024  # a chat message is at most a few KB; the API takes no uploads
 
 
@@ -143,19 +149,27 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
     app.include_router(catalogue_router)
     app.include_router(auth_router)
     app.include_router(tickets_router)
-    app.include_router(figures_router)
+    app.include_router(figures_router, responses=errors(403))
     install_telegram(app, settings)
     _install_pages(app)
     _install_probes(app, settings)
+    install_openapi(app)
     return app
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        # German reasons for the widget; the field errors stay for developers.
-        errors = [{"loc": e.get("loc"), "msg": e.get("msg")} for e in exc.errors()]
-        return JSONResponse({"detail": "Die Anfrage ist ungültig.", "errors": errors}, status_code=422)
+        # A German reason for people; the field errors stay for developers. Shape: bot.errors.ErrorResponse.
+        fields = [FieldError(loc=list(e.get("loc", ())), msg=str(e.get("msg", ""))) for e in exc.errors()]
+        body = ErrorResponse(detail=INVALID, errors=fields)
+        return JSONResponse(body.model_dump(mode="json"), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code in ROUTING and exc.detail in ("Not Found", "Method Not Allowed"):
+            exc = StarletteHTTPException(exc.status_code, ROUTING[exc.status_code], headers=exc.headers)
+        return await http_exception_handler(request, exc)
 
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from catalogue.schemas import OfferOut
 
@@ -47,14 +47,19 @@ class MessageList(BaseModel):
     messages: list[MessageOut]
 
 
-class MessageIn(BaseModel):
-    """Either free text or the payload of a button; not both, not neither."""
+class TextIn(BaseModel):
+    """What the citizen typed."""
 
-    text: str | None = Field(default=None, max_length=10_000)
-    payload: str | None = Field(default=None, max_length=500)
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(max_length=10_000)
 
-    @model_validator(mode="after")
-    def _one_of(self) -> MessageIn:
-        if (self.text is None) == (self.payload is None):
-            raise ValueError("Bitte genau eines senden: text oder payload.")
-        return self
+
+class PayloadIn(BaseModel):
+    """The payload of a button the citizen pressed."""
+
+    model_config = ConfigDict(extra="forbid")
+    payload: str = Field(max_length=500)
+
+
+# Either free text or a button's payload: not both, not neither, nothing else (the schema says the same).
+MessageIn = TextIn | PayloadIn

@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from bot.conversations import service
 from bot.conversations.models import Message
-from bot.conversations.schemas import ConversationCreated, MessageIn, MessageList, MessageOut
+from bot.conversations.schemas import ConversationCreated, MessageIn, MessageList, MessageOut, PayloadIn
 from bot.deps import LimiterDep, SessionDep, SettingsDep, WriteDep, run_db
+from bot.errors import EVENT_STREAM, errors
 from bot.privacy import delete_everywhere
 from bot.relay import ConversationGone, Overloaded, handle_citizen_message
 from core.db import read_scope
@@ -28,6 +30,8 @@ TOO_FAST = "Sie schreiben sehr schnell. Bitte warten Sie einen Moment."
 TOO_MANY_NEW = "Zu viele neue Gespräche in kurzer Zeit. Bitte warten Sie eine Minute."
 KEEPALIVE_S = 15.0
 MAX_SEQ = 2**31 - 1
+# Only messages after this sequence number (the highest seq the client has)
+After = Annotated[int, Query(ge=0, le=MAX_SEQ, description="seq of the last message the client has")]
 
 
 def to_out(message: Message) -> MessageOut:
@@ -53,7 +57,7 @@ def too_many(detail: str, retry_after_s: int = 60) -> HTTPException:
     return HTTPException(429, detail, headers={"Retry-After": str(retry_after_s)})
 
 
-@router.post("", status_code=201, response_model=ConversationCreated)
+@router.post("", status_code=201, response_model=ConversationCreated, responses=errors(429))
 def create_conversation(write: WriteDep, limiter: LimiterDep, settings: SettingsDep, request: Request) -> ConversationCreated:
     if not limiter.allow("new:" + client_key(request), settings.new_conversations_per_minute):
         request.app.state.metrics.rejected.labels("429").inc()
@@ -70,17 +74,17 @@ def create_conversation(write: WriteDep, limiter: LimiterDep, settings: Settings
     return ConversationCreated(conversation_id=conversation.id, messages=[to_out(welcome)])
 
 
-@router.post("/{conversation_id}/messages", response_model=MessageList)
+@router.post("/{conversation_id}/messages", response_model=MessageList, responses=errors(429, 503))
 async def post_message(
     conversation_id: str, body: MessageIn, limiter: LimiterDep, settings: SettingsDep, request: Request
 ) -> MessageList:
     conversation_id = conversation_id[:64]
     try:
-        if body.payload is not None:
+        if isinstance(body, PayloadIn):
             text = service.clean_payload(body.payload)
             kind = "button"
         else:
-            text = service.clean_text(body.text or "", max_chars=settings.max_message_chars)
+            text = service.clean_text(body.text, max_chars=settings.max_message_chars)
             kind = "text"
     except service.InvalidInput as exc:
         raise HTTPException(422, str(exc)) from None
@@ -123,19 +127,12 @@ def _button_title(url: str, conversation_id: str, payload: str) -> str | None:
 
 
 @router.get("/{conversation_id}/messages", response_model=MessageList)
-def get_messages(conversation_id: str, session: SessionDep, after: int = Query(0, ge=0, le=MAX_SEQ)) -> MessageList:
+def get_messages(conversation_id: str, session: SessionDep, after: After = 0) -> MessageList:
     conversation = service.get(session=session, conversation_id=conversation_id[:64])
     if conversation is None:
         raise HTTPException(404, NOT_FOUND)
     messages = service.messages_after(session=session, conversation_id=conversation.id, after=after)
     return MessageList(messages=[to_out(m) for m in messages])
-
-
-def _parse_after(raw: str | None) -> int:
-    try:
-        return min(max(int((raw or "0")[:12]), 0), MAX_SEQ)
-    except ValueError:
-        return 0
 
 
 def _read_since(url: str, conversation_id: str, after: int) -> list[MessageOut] | None:
@@ -146,11 +143,24 @@ def _read_since(url: str, conversation_id: str, after: int) -> list[MessageOut] 
         return [to_out(m) for m in service.messages_after(session=session, conversation_id=conversation_id, after=after)]
 
 
-@router.get("/{conversation_id}/stream")
-async def stream(conversation_id: str, request: Request, settings: SettingsDep) -> StreamingResponse:
-    """Server-Sent Events, one Message per event; resumes after Last-Event-ID (the seq)."""
+@router.get(
+    "/{conversation_id}/stream",
+    response_class=StreamingResponse,
+    responses=EVENT_STREAM,  # each event: `data` is a Message, `id` its seq
+)
+async def stream(
+    conversation_id: str,
+    request: Request,
+    settings: SettingsDep,
+    after: After = 0,
+    last_event_id: Annotated[
+        int | None, Header(alias="Last-Event-ID", ge=0, le=MAX_SEQ, description="seq of the last event seen")
+    ] = None,
+) -> StreamingResponse:
+    """Server-Sent Events, one Message per event; resumes after ``Last-Event-ID`` (the browser sends the last
+    ``id`` it saw when it reconnects), else after ``after``."""
     conversation_id = conversation_id[:64]
-    after = _parse_after(request.headers.get("last-event-id") or request.query_params.get("after"))
+    after = after if last_event_id is None else last_event_id
     first = await run_db(_read_since, settings.database_url, conversation_id, after)
     if first is None:
         raise HTTPException(404, NOT_FOUND)

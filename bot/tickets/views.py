@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.conversations.views import to_out
 from bot.counsellors.views import CounsellorDep
 from bot.deps import SessionDep, WriteDep, run_db
+from bot.errors import EVENT_STREAM, errors
 from bot.relay import office_key
 from bot.tickets import service
 from bot.tickets.models import Ticket
@@ -25,6 +26,8 @@ from core.db import read_scope
 
 router = APIRouter(prefix="/api/v1", tags=["Beratung"])
 STREAM_MAX_S = 15 * 60  # then the inbox reconnects, and an expired or revoked token is noticed
+ONE_TICKET = errors(403)  # 404 and 401 are documented for every such route (bot.errors)
+TICKET_ACTION = errors(403, 409, 410)  # closed or taken: 409; the citizen deleted the chat: 410
 
 
 def ticket_out(ticket: Ticket) -> dict[str, object]:
@@ -47,7 +50,7 @@ def _ticket(session: Session, counsellor: CounsellorDep, ticket_id: str) -> Tick
         raise HTTPException(exc.status, str(exc)) from None
 
 
-@router.get("/tickets/stream")
+@router.get("/tickets/stream", response_class=StreamingResponse, responses=EVENT_STREAM)
 async def ticket_stream(request: Request, counsellor: CounsellorDep) -> StreamingResponse:
     """Server-sent events for the inbox: ``{"ticket_id"}`` whenever a ticket of the own office (an admin: of any
     office) is new or changed. The inbox then reloads what it shows; the events carry no personal data."""
@@ -106,7 +109,7 @@ def list_tickets(
     return [TicketOut(**ticket_out(t)) for t in service.list_for(session=session, counsellor=counsellor, status=status)]  # type: ignore[arg-type]
 
 
-@router.get("/tickets/{ticket_id}", response_model=TicketDetail)
+@router.get("/tickets/{ticket_id}", response_model=TicketDetail, responses=ONE_TICKET)
 def get_ticket(ticket_id: str, session: SessionDep, counsellor: CounsellorDep) -> TicketDetail:
     ticket = _ticket(session, counsellor, ticket_id)
     messages = [to_out(m) for m in service.transcript(session=session, ticket=ticket)]
@@ -137,12 +140,12 @@ def _act(request: Request, write: WriteDep, counsellor: CounsellorDep, ticket_id
     return detail
 
 
-@router.post("/tickets/{ticket_id}/claim", response_model=TicketDetail)
+@router.post("/tickets/{ticket_id}/claim", response_model=TicketDetail, responses=TICKET_ACTION)
 def claim(ticket_id: str, write: WriteDep, counsellor: CounsellorDep, request: Request) -> TicketDetail:
     return _act(request, write, counsellor, ticket_id, lambda s, t: service.claim(session=s, counsellor=counsellor, ticket=t))
 
 
-@router.post("/tickets/{ticket_id}/messages", response_model=TicketDetail)
+@router.post("/tickets/{ticket_id}/messages", response_model=TicketDetail, responses=TICKET_ACTION)
 def reply(ticket_id: str, body: ReplyIn, write: WriteDep, counsellor: CounsellorDep, request: Request) -> TicketDetail:
     text = body.text.strip()
     if not text:
@@ -152,7 +155,7 @@ def reply(ticket_id: str, body: ReplyIn, write: WriteDep, counsellor: Counsellor
     )
 
 
-@router.post("/tickets/{ticket_id}/close", response_model=TicketDetail)
+@router.post("/tickets/{ticket_id}/close", response_model=TicketDetail, responses=TICKET_ACTION)
 def close(ticket_id: str, body: CloseIn, write: WriteDep, counsellor: CounsellorDep, request: Request) -> TicketDetail:
     return _act(
         request,
