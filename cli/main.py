@@ -57,7 +57,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from catalogue.importer import import_file
+    from catalogue.importer import ImportFileError, import_file, report_lines
     from core.db import session_scope
 
     path = Path(args.file)
@@ -67,17 +67,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     with session_scope(args.database_url) as session:
         try:
             report = import_file(session=session, path=path, source=args.source, strict=args.strict, progress=True)
-        except ValueError as exc:  # unreadable JSON/CSV as a whole
+        except (ImportFileError, OSError) as exc:  # unreadable as a whole: encoding, JSON syntax, no list of offers
             print(f"Datei nicht lesbar: {exc}", file=sys.stderr)
             return 2
-    for row in report.rejected:
-        print(f"Zeile {row.line}: {row.source_id or '-'}: {row.reason}", file=sys.stderr)
-    state = "angewendet" if report.applied else "NICHT angewendet (--strict, fehlerhafte Zeilen)"
-    print(
-        f"Import {state}: neu {report.created}, geändert {report.updated}, "
-        f"unverändert {report.unchanged}, abgelehnt {len(report.rejected)}"
-    )
-    return 1 if report.rejected and (args.strict or not (report.created or report.updated or report.unchanged)) else 0
+    *problems, summary = report_lines(report)
+    for line in problems:
+        print(line, file=sys.stderr)
+    print(summary)
+    if not report.rejected and not report.valid:
+        print("Die Datei enthält keine Angebote.", file=sys.stderr)
+    return 1 if (report.rejected and args.strict) or not report.valid else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -239,7 +238,15 @@ def build_parser() -> argparse.ArgumentParser:
     setup.set_defaults(func=cmd_setup)
 
     cat = sub.add_parser("catalogue", help="Angebotskatalog").add_subparsers(dest="catalogue_command", required=True)
-    imp = cat.add_parser("import", help="Angebote aus CSV, JSON oder schema.org-JSON-LD importieren")
+    imp = cat.add_parser(
+        "import",
+        help="Angebote aus CSV, JSON oder schema.org-JSON-LD importieren",
+        description="Angebote aus CSV, JSON oder schema.org-JSON-LD importieren. Jede Zeile wird geprüft; fehlerhafte "
+        "Zeilen werden mit Zeilennummer und Grund gemeldet, die gültigen übernommen (mit --strict: nichts).",
+        epilog="Exit-Status: 0 = übernommen (auch wenn einzelne Zeilen abgelehnt wurden), 1 = mit --strict eine "
+        "fehlerhafte Zeile (nichts übernommen) oder keine einzige gültige Zeile, 2 = Datei fehlt oder ist als "
+        "Ganzes nicht lesbar.",
+    )
     imp.add_argument("file", help="Pfad zur Datei (.csv, .json, .jsonld)")
     imp.add_argument("--source", help="Quelle (Standard: aus der Datei, sonst 'import')")
     imp.add_argument("--strict", action="store_true", help="bei einer fehlerhaften Zeile nichts übernehmen")

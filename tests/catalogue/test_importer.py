@@ -1,11 +1,14 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from catalogue.importer import import_file
+from catalogue.importer import ImportFileError, import_file
 from catalogue.models import Offer, OfferTerm
+from cli.main import main, setup_database
+from core.db import read_scope
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "catalogue" / "examples"
 
@@ -97,3 +100,164 @@ def test_csv_bad_row_line_numbers(session, tmp_path: Path) -> None:
     report = import_file(session=session, path=path, source="csvbad")
     assert report.created == 1
     assert [(r.line, r.source_id) for r in report.rejected] == [(3, "c2"), (4, "c3")]
+
+
+# --- row-level problems never abort the import ----------------------------------------------------
+
+CSV_HEADER = "source_id,title,category,provider_name,venue_municipality,weekdays,schedule\n"
+
+
+def test_bad_weekday_in_csv_rejects_only_that_row(session, tmp_path: Path) -> None:
+    path = tmp_path / "wochentage.csv"
+    path.write_text(
+        CSV_HEADER + "w1,Kurs A,sprache,VHS,Melle,2|4,dienstags\n"
+        "w2,Kurs B,sprache,VHS,Melle,Mo|Mi,montags\n"
+        "w3,Kurs C,sprache,VHS,Bohmte,5,freitags\n",
+        encoding="utf-8",
+    )
+    report = import_file(session=session, path=path, source="wd")
+    assert report.created == 2 and report.applied
+    assert [(r.line, r.source_id) for r in report.rejected] == [(3, "w2")]
+    assert "weekdays: 'Mo' ist kein Wochentag" in report.rejected[0].reason
+    assert session.get(Offer, "wd-w1").weekdays == [2, 4] and session.get(Offer, "wd-w3").weekdays == [5]
+    assert session.get(Offer, "wd-w2") is None
+
+
+def test_bad_weekday_with_strict_imports_nothing(session, tmp_path: Path) -> None:
+    path = tmp_path / "wochentage.csv"
+    path.write_text(CSV_HEADER + "s1,Kurs A,sprache,VHS,Melle,2,x\ns2,Kurs B,sprache,VHS,Melle,8,x\n", encoding="utf-8")
+    report = import_file(session=session, path=path, source="wd-strict", strict=True)
+    assert not report.applied and report.created == 0 and [r.line for r in report.rejected] == [3]
+    assert count(session, "wd-strict") == 0
+
+
+MORE_BAD = [
+    ({**GOOD, "source_id": "m1", "weekdays": [2, 9]}, "weekdays: '9' ist kein Wochentag"),
+    ({**GOOD, "source_id": "m2", "weekdays": "Dienstag"}, "kein Wochentag"),
+    ({**GOOD, "source_id": "m3", "cost_eur": "zwölf"}, "cost_eur: keine Zahl"),
+    ({**GOOD, "source_id": "m4", "age_min": "NaN"}, "keine endliche Zahl"),
+    ({**GOOD, "source_id": "m5", "end_date": "2027-02-30"}, "end_date: kein gültiges Datum"),
+    ({**GOOD, "source_id": ""}, "source_id fehlt"),
+    ({**GOOD, "source_id": "m7", "provider": {"name": " "}}, "Anbieter fehlt"),
+    ({**GOOD, "source_id": "m8", "online": "vielleicht"}, "weder ja noch nein"),
+    ({**GOOD, "source_id": "m9", "venue": {"municipality": "Melle", "postcode": "4932"}}, "nicht fünf Ziffern"),
+    ({**GOOD, "source_id": "m10", "schedule": "x" * 201}, "schedule: zu lang"),
+    ({**GOOD, "source_id": "m11", "target_groups": {"eltern": True}}, "target_groups: Liste erwartet"),
+    ({**GOOD, "source_id": "m12", "venue": "Melle"}, "venue: Objekt"),
+    ({**GOOD, "source_id": "m13", "contact_email": "kein-at-zeichen"}, "keine E-Mail-Adresse"),
+    ({**GOOD, "source_id": "m14", "funding": ["geschenkt"]}, "funding: unbekannte Werte"),
+    ({**GOOD, "source_id": "m15", "category": "weiterbildung"}, "Branche"),
+    ({**GOOD, "source_id": "g1"}, "kommt doppelt vor"),
+    ("kein Angebot", "kein Objekt"),
+]
+
+
+def test_every_kind_of_bad_json_row_is_reported_and_the_good_ones_go_in(session, tmp_path: Path) -> None:
+    path = write(tmp_path, [GOOD, *(row for row, _ in MORE_BAD), {**GOOD, "source_id": "g2", "weekdays": [1, 3]}])
+    report = import_file(session=session, path=path)
+    assert report.created == 2 and report.applied
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for rejected, (row, reason) in zip(report.rejected, MORE_BAD, strict=True):
+        assert reason in rejected.reason, rejected
+        if isinstance(row, dict) and row["source_id"]:
+            assert rejected.source_id == row["source_id"]
+            assert f'"source_id": "{row["source_id"]}"' in "\n".join(lines[rejected.line - 1 : rejected.line + 3])
+    assert session.get(Offer, "bad-g2").weekdays == [1, 3]
+
+
+def test_jsonld_odd_course_and_bad_date_are_row_problems(session, tmp_path: Path) -> None:
+    good = {"@type": "Course", "courseCode": "j1", "name": "Deutsch A1", "category": "sprache",
+            "provider": {"name": "Sprachschule"},
+            "hasCourseInstance": {"courseMode": "onsite", "location": {"address": {"addressLocality": "Melle"}}}}  # fmt: skip
+    odd = {**good, "courseCode": "j2", "hasCourseInstance": ["nur ein Text"]}
+    bad_date = {**good, "courseCode": "j3", "hasCourseInstance": {**good["hasCourseInstance"], "startDate": "März 2027"}}
+    path = tmp_path / "kurse.jsonld"
+    path.write_text(json.dumps({"@context": "https://schema.org", "@graph": [good, odd, bad_date]}, indent=1), encoding="utf-8")
+    report = import_file(session=session, path=path)
+    assert report.created == 1
+    assert [r.source_id for r in report.rejected] == ["j2", "j3"]
+    assert "JSON-LD-Objekt" in report.rejected[0].reason and "start_date: kein gültiges Datum" in report.rejected[1].reason
+    assert all(r.line > 1 for r in report.rejected)
+
+
+def test_semicolon_csv_and_unknown_columns(session, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        "source_id;title;category;provider_name;venue_municipality;titel\nx1;Kurs;sprache;VHS;Melle;?\n", encoding="utf-8"
+    )
+    report = import_file(session=session, path=path, source="excel")
+    assert report.created == 1 and report.ignored_columns == ["titel"]
+
+
+def test_csv_row_with_extra_cells_is_rejected(session, tmp_path: Path) -> None:
+    path = tmp_path / "extra.csv"
+    path.write_text(CSV_HEADER + "e1,Kurs,sprache,VHS,Melle,1,x\ne2,Kurs,sprache,VHS,Melle,1,x,zu viel\n", encoding="utf-8")
+    report = import_file(session=session, path=path, source="extra")
+    assert report.created == 1 and [(r.line, r.source_id) for r in report.rejected] == [(3, "e2")]
+    assert "mehr als Spalten" in report.rejected[0].reason
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("broken.json", b'{"offers": [\n{"source_id": "a",}\n]}', "kein gültiges JSON in Zeile 2"),
+        ("latin1.csv", "source_id,title\nx,Kurs für Mütter\n".encode("latin-1"), "keine UTF-8-Datei (Zeile 2)"),
+        ("nolist.json", b'{"source": "x", "angebote": []}', 'keine Liste "offers"'),
+    ],
+)
+def test_unreadable_files_raise_a_german_file_error(session, tmp_path: Path, name: str, content: bytes, message: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=re.escape(message)):
+        import_file(session=session, path=path)
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cli_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database of its own: the CLI commits, and these offers must not leak into the search tests."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli-import') / 'cli.db'}"
+    setup_database(url, sample=False)
+    return url
+
+
+def run_import(url: str, path: Path, *extra: str) -> int:
+    return main(["--database-url", url, "catalogue", "import", str(path), *extra])
+
+
+def test_cli_reports_bad_weekday_in_german_and_exits_zero(cli_db: str, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "import.csv"
+    path.write_text(CSV_HEADER + "k1,Kurs A,sprache,VHS,Melle,2,x\nk2,Kurs B,sprache,VHS,Melle,Mo,x\n", encoding="utf-8")
+    assert run_import(cli_db, path, "--source", "cli-wd") == 0
+    out, err = capsys.readouterr()
+    assert "Zeile 3 (k2): weekdays: 'Mo' ist kein Wochentag (1 = Montag … 7 = Sonntag)" in err
+    assert "Import angewendet: neu 1, geändert 0, unverändert 0, abgelehnt 1" in out
+    with read_scope(cli_db) as s:
+        assert count(s, "cli-wd") == 1
+
+
+def test_cli_strict_exits_one_and_imports_nothing(cli_db: str, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "import.csv"
+    path.write_text(CSV_HEADER + "k1,Kurs A,sprache,VHS,Melle,2,x\nk2,Kurs B,sprache,VHS,Melle,Mo,x\n", encoding="utf-8")
+    assert run_import(cli_db, path, "--source", "cli-strict", "--strict") == 1
+    out, err = capsys.readouterr()
+    assert "NICHT angewendet" in out and "Zeile 3 (k2)" in err
+    with read_scope(cli_db) as s:
+        assert count(s, "cli-strict") == 0
+
+
+def test_cli_exits_one_when_no_row_is_good_and_two_when_unreadable(cli_db: str, tmp_path: Path, capsys) -> None:
+    path = tmp_path / "import.csv"
+    path.write_text(CSV_HEADER + "k1,,sprache,VHS,Melle,2,x\n", encoding="utf-8")
+    assert run_import(cli_db, path, "--source", "cli-none") == 1
+    assert "Zeile 2 (k1): Titel fehlt" in capsys.readouterr().err
+    empty = tmp_path / "empty.csv"
+    empty.write_text(CSV_HEADER, encoding="utf-8")
+    assert run_import(cli_db, empty) == 1
+    assert "keine Angebote" in capsys.readouterr().err
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"offers": [', encoding="utf-8")
+    assert run_import(cli_db, broken) == 2
+    assert "Datei nicht lesbar: kein gültiges JSON in Zeile 1" in capsys.readouterr().err
