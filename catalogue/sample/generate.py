@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Generate the Bildungslotse sample catalogue (invented offers) from the pools in templates.py.
+"""Generate the Bildungslotse sample catalogue (invented offers) from the data files in ``data/``.
 
-The output is deterministic for a given --seed and --today and uses the project's JSON import
-format. Run ``check.py`` afterwards to validate it.
+The offers are written from ``data/providers.csv``, ``data/texts.yml``, ``data/defaults.yml`` and one
+``data/templates/<category>.yml`` per category (see ``data/README.md``). The output is deterministic for a
+given --seed and --today, uses the project's JSON import format, and every offer is checked with the
+importer's own validation before anything is written.
 """
 
 from __future__ import annotations
@@ -13,17 +15,24 @@ import datetime as dt
 import json
 import math
 import random
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import yaml
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.dont_write_bytecode = True  # keep the sample folder free of __pycache__
+ROOT = HERE.parents[1]
+if str(ROOT) not in sys.path:  # run as a script from anywhere in the repository
+    sys.path.insert(0, str(ROOT))
 
-import templates as T  # noqa: E402
+from catalogue.models import CATEGORIES  # noqa: E402
 
-CSV_PATH = HERE.parent / "data" / "municipalities.csv"
+DATA = HERE / "data"
+CSV_PATH = ROOT / "catalogue" / "data" / "municipalities.csv"
+DEFAULT_TODAY = dt.date(2026, 11, 27)
+DEFAULT_SEED = 7
 NOTE = "Beispieldaten, für die Entwicklung von Bildungslotse geschrieben – keine echten Angebote."
 URL = "https://example.org/bildungslotse/angebote/{}"
 
@@ -40,16 +49,82 @@ TOWN_CAP = 35_000
 MIN_PER_PLACE = 3
 ONLINE_SHARE = 0.09
 RUNNING_SHARE = 0.12  # share of longer courses that started before --today
-DEFAULT_EMAIL = {
-    "familienbildung": "anmeldung",
-    "fruehe_bildung": "info",
-    "schule": "info",
-    "berufsorientierung": "ausbildung",
-    "weiterbildung": "weiterbildung",
-    "sprache": "sprachkurse",
-    "grundbildung": "kurse",
-    "beratung": "beratung",
+
+
+# --- the data files ------------------------------------------------------------------------------
+
+TEMPLATE_ONLY_KEYS = {"key", "count", "titles", "intro", "body", "keywords"}
+TITLE_KEYS = {
+    "title",
+    "keywords",
+    "targets",
+    "age",
+    "total_hours",
+    "languages",
+    "funding",
+    "childcare",
+    "provider_tag",
+    "multilingual",
+    "overrides",
 }
+MODES = {"course", "recurring", "appointment", "event"}
+CLOCK = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
+
+
+class DataError(ValueError):
+    """A data file does not have the shape the generator needs (says which file and template)."""
+
+
+def load_providers(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [{**row, "tags": set(filter(None, row["tags"].split("|")))} for row in csv.DictReader(f)]
+
+
+def load_templates(data_dir: Path) -> list[dict]:
+    """All templates in category order, each merged as defaults.yml < category defaults < template."""
+    defaults = yaml.safe_load((data_dir / "defaults.yml").read_text(encoding="utf-8"))
+    allowed = set(defaults) | TEMPLATE_ONLY_KEYS | {"category"}
+    out = []
+    for category in CATEGORIES:
+        path = data_dir / "templates" / f"{category}.yml"
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        local = doc.get("defaults") or {}
+        if local.get("category", category) != category:
+            raise DataError(f"{path.name}: defaults.category muss {category!r} sein")
+        for raw in doc["templates"]:
+            where = f"{path.name}, Vorlage {raw.get('key', '?')!r}"
+            unknown = set(raw) - allowed
+            if unknown:
+                raise DataError(f"{where}: unbekannte Felder {sorted(unknown)}")
+            missing = TEMPLATE_ONLY_KEYS - set(raw)
+            if missing:
+                raise DataError(f"{where}: es fehlen {sorted(missing)}")
+            tpl = {**defaults, **local, **raw, "category": category}
+            tpl["titles"] = [t if isinstance(t, dict) else {"title": t} for t in raw["titles"]]
+            _check_template(tpl, allowed, where)
+            out.append(tpl)
+    return out
+
+
+def _check_template(tpl: dict, allowed: set[str], where: str) -> None:
+    """Catch the slips YAML lets through (an unquoted 9:00 is the number 540) before they make odd offers."""
+    for part in (tpl, *(t.get("overrides") or {} for t in tpl["titles"])):
+        if set(part) - allowed:
+            raise DataError(f"{where}: unbekannte Felder in overrides {sorted(set(part) - allowed)}")
+        if "mode" in part and part["mode"] not in MODES:
+            raise DataError(f"{where}: mode {part['mode']!r} nicht in {sorted(MODES)}")
+        for entry in part.get("times") or []:
+            if not (isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str) and CLOCK.fullmatch(entry[0])):
+                raise DataError(f"{where}: times-Eintrag {entry!r} ist nicht ['H:MM', Stunden] (Uhrzeit in Anführungszeichen)")
+    for title in tpl["titles"]:
+        if not isinstance(title.get("title"), str) or set(title) - TITLE_KEYS:
+            raise DataError(f"{where}: Titel {title!r} (erlaubt: {sorted(TITLE_KEYS)})")
+
+
+def load_data(data_dir: Path = DATA) -> tuple[list[dict], dict, list[dict]]:
+    """(providers, sentence pools, templates) from the data directory."""
+    texts = yaml.safe_load((data_dir / "texts.yml").read_text(encoding="utf-8"))
+    return load_providers(data_dir / "providers.csv"), texts, load_templates(data_dir)
 
 
 # --- reference data ------------------------------------------------------------------------------
@@ -110,41 +185,7 @@ def quotas(munis: dict[str, dict], total: int) -> dict[str, int]:
     return out
 
 
-# --- template normalisation ----------------------------------------------------------------------
-
-DEFAULTS = dict(
-    sector=None,
-    group=None,
-    providers=[],
-    needs=None,
-    targets=["erwachsene"],
-    targets_opt={},
-    age=(18, None),
-    cost=0,
-    free_p=0.0,
-    funding=[],
-    funding_opt={},
-    mode="course",
-    sessions=(1, 1),
-    total_hours=None,
-    times=[("18:00", 2)],
-    days=[1, 2, 3, 4, 5],
-    per_week=[1],
-    languages=[["Deutsch"]],
-    multi_p=0.0,
-    online_p=0.0,
-    childcare_p=0.0,
-    must=[],
-    min_pop=0,
-    email=None,
-    span_days=None,
-    body_n=(1, 2),
-    local=False,
-    close=None,
-    free_text=True,
-    on=None,
-    venue_labels=None,
-)
+# --- providers and places ------------------------------------------------------------------------
 
 # Kitas and schools only hold offers in their own building.
 LOCAL_TYPES = {"kita", "schule"}
@@ -165,32 +206,21 @@ def serves(p: dict, tpl: dict, reach: dict, munis: dict) -> set[str]:
     }
 
 
-# Vocational courses are held in towns unless the provider's own house is elsewhere.
-CATEGORY_MIN_POP = {"weiterbildung": 7000}
-
-
-def normalise(tpl: dict) -> dict:
-    t = {**DEFAULTS, "min_pop": CATEGORY_MIN_POP.get(tpl["category"], 0), **tpl}
-    t["titles"] = [x if isinstance(x, dict) else {"t": x} for x in tpl["titles"]]
-    return t
-
-
 def title_ok(title: dict, p: dict) -> bool:
     """A title may be tied to a provider tag (e.g. "Boys'Day in der Kita" only for kitas)."""
-    return title.get("ptag") is None or title["ptag"] in p["tags"]
+    return title.get("provider_tag") is None or title["provider_tag"] in p["tags"]
 
 
-def eligible_providers(tpl: dict) -> list[dict]:
-    needs = [tpl["needs"]] if isinstance(tpl["needs"], str) else tpl["needs"]
+def eligible_providers(tpl: dict, providers: list[dict]) -> list[dict]:
     out = [
         p
-        for p in T.PROVIDERS
+        for p in providers
         if p["type"] in tpl["providers"]
-        and (not needs or any(n in p["tags"] for n in needs))
+        and (not tpl["needs"] or any(n in p["tags"] for n in tpl["needs"]))
         and any(title_ok(x, p) for x in tpl["titles"])
     ]
     if not out:
-        raise SystemExit(f"template {tpl['key']}: no provider fits")
+        raise DataError(f"Vorlage {tpl['key']!r}: kein Anbieter in providers.csv passt (providers, needs, provider_tag)")
     return out
 
 
@@ -332,9 +362,9 @@ def timetable(tpl: dict, title: dict, today: dt.date, rng: random.Random) -> dic
         wd = sorted({(start + dt.timedelta(days=i)).isoweekday() for i in range(tpl["span_days"] + 1)})
         return dict(weekdays=wd, start_date=start, end_date=end, schedule=schedule, duration_hours=None)
 
-    total = title.get("total") or (rng.choice(tpl["total_hours"]) if tpl["total_hours"] else None)
-    if tpl["on"]:  # fixed yearly date, e.g. Zukunftstag on the 4th Thursday of April
-        start = fixed_date(today, *tpl["on"])
+    total = title.get("total_hours") or (rng.choice(tpl["total_hours"]) if tpl["total_hours"] else None)
+    if tpl["yearly"]:  # fixed yearly date, e.g. Zukunftstag on the 4th Thursday of April
+        start = fixed_date(today, **tpl["yearly"])
         listed = start <= today + dt.timedelta(days=180)  # too far ahead: date only in the text
         return dict(
             weekdays=[start.isoweekday()],
@@ -410,7 +440,7 @@ def join_languages(langs: list[str]) -> str:
     return extra[0] if len(extra) == 1 else ", ".join(extra[:-1]) + " und " + extra[-1]
 
 
-def describe(tpl: dict, offer: dict, fill: dict, rng: random.Random) -> str:
+def describe(tpl: dict, offer: dict, fill: dict, texts: dict, rng: random.Random) -> str:
     online = offer["online"]
     ok = lambda s: not (online and "{ort}" in s)  # noqa: E731
     intro = rng.choice([s for s in tpl["intro"] if ok(s)])
@@ -428,12 +458,12 @@ def describe(tpl: dict, offer: dict, fill: dict, rng: random.Random) -> str:
             )
         )
     for f in offer["funding"]:
-        extras.append(rng.choice(T.FUNDING_TEXT[f]))
+        extras.append(rng.choice(texts["funding"][f]))
         break
     if len(offer["languages"]) > 1 and tpl["category"] != "sprache":
-        extras.append(rng.choice(T.MULTILINGUAL).format(sprachen=join_languages(offer["languages"])))
+        extras.append(rng.choice(texts["multilingual"]).format(sprachen=join_languages(offer["languages"])))
     if offer["childcare"]:
-        extras.append(rng.choice(T.CHILDCARE))
+        extras.append(rng.choice(texts["childcare"]))
     if (
         offer["cost_eur"] == 0
         and tpl["free_text"]
@@ -441,9 +471,8 @@ def describe(tpl: dict, offer: dict, fill: dict, rng: random.Random) -> str:
         and "bamf" not in offer["funding"]
         and rng.random() < 0.6
     ):
-        extras.append(rng.choice(T.FREE))
-    closers = {"recurring": T.RECURRING_CLOSE, "appointment": T.APPOINTMENT_CLOSE, "event": T.EVENT_CLOSE}
-    close = tpl["close"] or closers.get(tpl["mode"], T.COURSE_CLOSE)
+        extras.append(rng.choice(texts["free"]))
+    close = tpl["close"] or texts["close"][tpl["mode"]]
     extras.append(rng.choice(close))
     room = max(0, 4 - len(sentences))
     sentences += extras[:room] if room else []
@@ -454,9 +483,9 @@ def describe(tpl: dict, offer: dict, fill: dict, rng: random.Random) -> str:
 
 
 def pick_keywords(tpl: dict, title: dict, rng: random.Random) -> list[str]:
-    pool = [k for k in tpl["keywords"] if k not in title.get("kw", [])]
+    pool = [k for k in tpl["keywords"] if k not in title.get("keywords", [])]
     n = rng.randint(2, min(5, len(pool)))
-    out = list(dict.fromkeys([*title.get("kw", []), *rng.sample(pool, n)]))
+    out = list(dict.fromkeys([*title.get("keywords", []), *rng.sample(pool, n)]))
     return out[:6]
 
 
@@ -464,24 +493,32 @@ def pick_keywords(tpl: dict, title: dict, rng: random.Random) -> list[str]:
 
 
 def build_offer(
-    i: int, s: dict, munis: dict, provider_home: dict, used: set, title_uses: Counter, today: dt.date, rng: random.Random
+    i: int,
+    s: dict,
+    munis: dict,
+    provider_home: dict,
+    used: set,
+    title_uses: Counter,
+    texts: dict,
+    today: dt.date,
+    rng: random.Random,
 ) -> dict:
     tpl, p, online = s["tpl"], s["provider"], s["online"]
     muni = None if online else munis[s["muni"]]
     place = muni["name"] if muni else p["home"]
 
-    titles = [x for x in tpl["titles"] if not (online and "{ort}" in x["t"]) and title_ok(x, p)]
+    titles = [x for x in tpl["titles"] if not (online and "{ort}" in x["title"]) and title_ok(x, p)]
     rng.shuffle(titles)
-    titles.sort(key=lambda x: title_uses[x["t"]])  # least used title variants first
+    titles.sort(key=lambda x: title_uses[x["title"]])  # least used title variants first
     title = titles[0]
     for cand in titles:
-        if (cand["t"].format(ort=place), p["name"], place) not in used:
+        if (cand["title"].format(ort=place), p["name"], place) not in used:
             title = cand
             break
-    title_uses[title["t"]] += 1
-    tpl = {**tpl, **title.get("over", {})}
+    title_uses[title["title"]] += 1
+    tpl = {**tpl, **title.get("overrides", {})}
     tt = timetable(tpl, title, today, rng)
-    text = title["t"].format(ort=place)
+    text = title["title"].format(ort=place)
     if (text, p["name"], place) in used:
         hour = 99 if tt["schedule"] == "nach Vereinbarung" else int(tt["schedule"].split(":")[0].split()[-1])
         for suffix in (
@@ -501,8 +538,8 @@ def build_offer(
             targets.append(g)
     age_min, age_max = title.get("age", tpl["age"])
     langs = list(title.get("languages") or rng.choice(tpl["languages"]))
-    if title.get("lang") or rng.random() < tpl["multi_p"]:
-        langs = list(rng.choice(T.MULTI_LANGUAGE_SETS))
+    if title.get("multilingual") or rng.random() < tpl["multi_p"]:
+        langs = list(rng.choice(texts["language_sets"]))
     funding = list(title.get("funding", tpl["funding"]))
     for f, prob in tpl["funding_opt"].items():
         if f not in funding and rng.random() < prob:
@@ -523,9 +560,9 @@ def build_offer(
             "lon": home["lon"],
         }
     else:
-        label = rng.choice(tpl["venue_labels"] or T.VENUE_LABELS_BY_CATEGORY.get(tpl["category"], T.VENUE_LABELS))
+        label = rng.choice(tpl["venue_labels"] or texts["venue_labels_by_category"].get(tpl["category"], texts["venue_labels"]))
         venue = {
-            "address": f"{label}, {rng.choice(T.STREETS)} {rng.randint(1, 48)}",
+            "address": f"{label}, {rng.choice(texts['streets'])} {rng.randint(1, 48)}",
             "postcode": rng.choice(muni["postcodes"]),
             "municipality": muni["name"],
             "lat": round(muni["lat"] + rng.uniform(-0.01, 0.01), 4),
@@ -555,30 +592,31 @@ def build_offer(
         "duration_hours": tt["duration_hours"],
         "cost_eur": cost,
         "funding": funding,
-        "accessibility": None if online or rng.random() < 0.2 else rng.choice(T.ACCESSIBILITY),
+        "accessibility": None if online or rng.random() < 0.2 else rng.choice(texts["accessibility"]),
         "childcare": bool(title.get("childcare") or rng.random() < tpl["childcare_p"]),
-        "contact_email": f"{tpl['email'] or DEFAULT_EMAIL[tpl['category']]}@{p['mail']}.example",
+        "contact_email": f"{tpl['email']}@{p['mail']}.example",
         "contact_phone": None,
         "url": URL.format(f"s-{i:04d}"),
         "updated_at": (today - dt.timedelta(days=rng.randint(0, 60))).isoformat(),
     }
     fill = {"ort": place, "anbieter": p["name"], "stunden": offer["duration_hours"] or "", "termine": offer["schedule"]}
-    offer["description"] = describe(tpl, offer, fill, rng)
+    offer["description"] = describe(tpl, offer, fill, texts, rng)
     return offer
 
 
 # --- main ----------------------------------------------------------------------------------------
 
 
-def generate(today: dt.date, seed: int) -> dict:
+def generate(today: dt.date, seed: int, data_dir: Path = DATA) -> dict:
     rng = random.Random(seed)
+    providers, texts, templates = load_data(data_dir)
     munis = load_municipalities(CSV_PATH)
     reach = neighbourhoods(munis)
-    for p in T.PROVIDERS:
+    for p in providers:
         if p["home"] not in munis:
-            raise SystemExit(f"provider {p['name']}: unknown municipality {p['home']}")
+            raise DataError(f"providers.csv: {p['name']}: unbekannte Gemeinde {p['home']!r}")
     provider_home = {}
-    for p in T.PROVIDERS:
+    for p in providers:
         m = munis[p["home"]]
         provider_home[p["name"]] = {
             "postcode": rng.choice(m["postcodes"]),
@@ -586,11 +624,10 @@ def generate(today: dt.date, seed: int) -> dict:
             "lon": round(m["lon"] + rng.uniform(-0.008, 0.008), 4),
         }
 
-    templates = [normalise(t) for t in T.TEMPLATES]
     slots = []
     for tpl in templates:
-        provs = eligible_providers(tpl)
-        slots += [{"tpl": tpl, "providers": provs, "online": False} for _ in range(tpl["n"])]
+        provs = eligible_providers(tpl, providers)
+        slots += [{"tpl": tpl, "providers": provs, "online": False} for _ in range(tpl["count"])]
 
     # Online-only offers: a fixed share, drawn from templates that allow it.
     cands = [s for s in slots if s["tpl"]["online_p"] > 0]
@@ -605,25 +642,11 @@ def generate(today: dt.date, seed: int) -> dict:
 
     # Interleave categories a little so that ids are not grouped by template.
     rng.shuffle(slots)
-    order = {
-        c: n
-        for n, c in enumerate(
-            [
-                "familienbildung",
-                "fruehe_bildung",
-                "schule",
-                "berufsorientierung",
-                "weiterbildung",
-                "sprache",
-                "grundbildung",
-                "beratung",
-            ]
-        )
-    }
+    order = {c: n for n, c in enumerate(CATEGORIES)}
     slots.sort(key=lambda s: order[s["tpl"]["category"]])
     used: set = set()
     title_uses: Counter = Counter()
-    offers = [build_offer(i, s, munis, provider_home, used, title_uses, today, rng) for i, s in enumerate(slots, 1)]
+    offers = [build_offer(i, s, munis, provider_home, used, title_uses, texts, today, rng) for i, s in enumerate(slots, 1)]
     return {"source": "sample", "note": NOTE, "generated_for": today.isoformat(), "offers": offers}
 
 
@@ -633,19 +656,60 @@ def _weighted_sample(items: list, weights: list[float], k: int, rng: random.Rand
     return [items[n] for _, n in keyed[:k]]
 
 
+def render(doc: dict) -> str:
+    """The file's exact text (the committed offers.json is compared with this byte for byte)."""
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def rejected_rows(text: str) -> list:
+    """The importer's verdict on the generated file: rows it would reject (empty when all are valid)."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    import catalogue.models  # noqa: F401  (registers the tables)
+    from catalogue.importer import check_rows, rows_from_text
+    from catalogue.reference import load_reference_data
+    from core.db import Base
+
+    engine = create_engine("sqlite://")  # a throw-away database holding only the reference data
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        load_reference_data(session=session)
+        parsed = rows_from_text(text, kind="json")
+        _, rejected = check_rows(session=session, rows=parsed.rows, source=parsed.source or "sample")
+    engine.dispose()
+    return rejected
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog="The same --seed and --today always give the same file; a bad data file or an offer the importer "
+        "would reject stops the run (exit status 1) before anything is written.",
+    )
     ap.add_argument(
         "--today",
         type=dt.date.fromisoformat,
-        default=dt.date(2026, 11, 27),
-        help="reference date YYYY-MM-DD (default 2026-11-27)",
+        default=DEFAULT_TODAY,
+        help=f"reference date YYYY-MM-DD (default {DEFAULT_TODAY})",
     )
-    ap.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    ap.add_argument("--data", type=Path, default=DATA, help="data directory (default data/ next to this script)")
     ap.add_argument("--out", type=Path, default=HERE / "offers.json", help="output file (default offers.json here)")
     args = ap.parse_args(argv)
-    doc = generate(args.today, args.seed)
-    args.out.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    try:
+        doc = generate(args.today, args.seed, args.data)
+    except DataError as exc:
+        print(f"Datenfehler: {exc}", file=sys.stderr)
+        return 1
+    text = render(doc)
+    rejected = rejected_rows(text)
+    if rejected:
+        for row in rejected:
+            print(f"Zeile {row.line}: {row.source_id or '-'}: {row.reason}", file=sys.stderr)
+        print(f"{len(rejected)} Angebote würde der Import ablehnen; {args.out} bleibt unverändert.", file=sys.stderr)
+        return 1
+    args.out.write_text(text, encoding="utf-8")
     cats = Counter(o["category"] for o in doc["offers"])
     print(f"{len(doc['offers'])} offers -> {args.out}")
     print("  " + ", ".join(f"{c}={n}" for c, n in sorted(cats.items())))
