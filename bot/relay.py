@@ -179,7 +179,7 @@ def _store_user_message(url: str, conversation_id: str, text: str, open_conversa
         user = conversations.append(session=session, conversation=conversation, sender="user", text=text)
         if ticket is None:
             return _Stored(user.seq, None, None)
-        tickets.capture_callback(ticket, text)
+        tickets.note_citizen_message(ticket, text)
         status = tickets.while_waiting(session=session, ticket=ticket, text=text)
         return _Stored(user.seq, ticket.id, ticket.office_id, status)
 

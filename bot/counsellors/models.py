@@ -20,3 +20,15 @@ class Counsellor(Base):
     gender: Mapped[str | None] = mapped_column(String(1))  # w, m, d
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Part of every token; raised by a password change, which so revokes every token issued before.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class RevokedToken(Base):
+    """A token logged out before it expired (by its ``jti``). Kept in the database, so that every gateway refuses
+    it; rows are dropped once the token would have expired anyway."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.counsellors.models import Counsellor
+from bot.counsellors.models import Counsellor, RevokedToken
 from catalogue.models import Office
 
 _hasher = PasswordHasher()
@@ -47,8 +48,7 @@ def create(
         raise AccountError("Benutzername: 3–80 Zeichen, nur Buchstaben, Ziffern, Punkt, Minus, Unterstrich.")
     if get_by_username(session=session, username=username):
         raise AccountError(f"Benutzername {username} ist schon vergeben.")
-    if len(password) < 12:
-        raise AccountError("Das Passwort muss mindestens 12 Zeichen lang sein.")
+    _check_password(password)
     langs = [code.strip().lower() for code in (languages or ["de"]) if code.strip()]
     unknown = [code for code in langs if code not in LANGUAGE_NAMES]
     if unknown:
@@ -68,6 +68,21 @@ def create(
     return counsellor
 
 
+def _check_password(password: str) -> None:
+    if len(password) < 12:
+        raise AccountError("Das Passwort muss mindestens 12 Zeichen lang sein.")
+    if len(password) > 200:
+        raise AccountError("Das Passwort darf höchstens 200 Zeichen lang sein.")
+
+
+def set_password(*, session: Session, counsellor: Counsellor, password: str) -> None:
+    """A new password; every token issued before (on any device, through any gateway) stops working."""
+    _check_password(password)
+    counsellor.password_hash = _hasher.hash(password)
+    counsellor.token_version = (counsellor.token_version or 0) + 1
+    session.flush()
+
+
 def authenticate(*, session: Session, username: str, password: str) -> Counsellor | None:
     counsellor = get_by_username(session=session, username=username[:80])
     if counsellor is None:
@@ -85,18 +100,51 @@ def issue_token(counsellor: Counsellor, *, secret: str, now: dt.datetime | None 
     claims = {
         "sub": str(counsellor.id),
         "office": counsellor.office_id,
+        "ver": counsellor.token_version or 0,
+        "jti": secrets.token_hex(16),
         "iat": now,
         "exp": now + dt.timedelta(hours=TOKEN_HOURS),
     }
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
-def counsellor_from_token(*, session: Session, token: str, secret: str) -> Counsellor | None:
+def _claims(token: str, secret: str) -> dict[str, object] | None:
     try:
-        claims = jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["exp", "sub"]})
+        claims: dict[str, object] = jwt.decode(
+            token, secret, algorithms=["HS256"], options={"require": ["exp", "sub", "jti", "ver"]}
+        )
     except jwt.PyJWTError:
         return None
-    subject = str(claims.get("sub"))
-    if not subject.isdigit() or len(subject) > 12:  # validly signed but not one of ours: no crash, no access
+    subject, jti = str(claims.get("sub")), claims.get("jti")
+    # validly signed but not one of ours: no crash, no access
+    if not subject.isdigit() or len(subject) > 12 or not isinstance(jti, str) or len(jti) > 64:
         return None
-    return session.get(Counsellor, int(subject))
+    return claims
+
+
+def counsellor_from_token(*, session: Session, token: str, secret: str) -> Counsellor | None:
+    """The token's counsellor, unless the token is expired, logged out or older than the last password change."""
+    claims = _claims(token, secret)
+    if claims is None:
+        return None
+    counsellor = session.get(Counsellor, int(str(claims["sub"])))
+    if counsellor is None or claims.get("ver") != (counsellor.token_version or 0):
+        return None
+    if session.get(RevokedToken, str(claims["jti"])) is not None:
+        return None
+    return counsellor
+
+
+def revoke_token(*, session: Session, token: str, secret: str, now: dt.datetime | None = None) -> bool:
+    """Log out: the token is refused from now on by every gateway. False if it was not a valid token of ours."""
+    claims = _claims(token, secret)
+    if claims is None:
+        return False
+    now = now or dt.datetime.now(dt.UTC)
+    session.execute(delete(RevokedToken).where(RevokedToken.expires_at < now))  # expired anyway: no need to keep
+    jti = str(claims["jti"])
+    if session.get(RevokedToken, jti) is None:
+        expires = dt.datetime.fromtimestamp(int(str(claims["exp"])), dt.UTC)
+        session.add(RevokedToken(jti=jti, expires_at=expires))
+    session.flush()
+    return True

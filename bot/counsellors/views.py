@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from bot.counsellors import service
 from bot.counsellors.models import Counsellor
-from bot.deps import LimiterDep, SessionDep
+from bot.deps import LimiterDep, SessionDep, WriteDep
+from bot.errors import errors
 
 router = APIRouter(prefix="/api/v1/auth", tags=["Beratung"])
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -21,7 +22,7 @@ class Token(BaseModel):
     token_type: str = "bearer"
 
 
-@router.post("/token", response_model=Token)
+@router.post("/token", response_model=Token, responses=errors(401, 429))
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, limiter: LimiterDep, request: Request
 ) -> Token:
@@ -75,3 +76,38 @@ def me(counsellor: CounsellorDep) -> Me:
         gender=counsellor.gender,
         is_admin=counsellor.is_admin,
     )
+
+
+@router.post("/logout", status_code=204)
+def logout(
+    request: Request, counsellor: CounsellorDep, write: WriteDep, token: Annotated[str | None, Depends(oauth2)]
+) -> Response:
+    """Revokes this token on the server (every gateway refuses it from now on); other devices stay logged in."""
+    with write() as session:
+        service.revoke_token(session=session, token=str(token), secret=request.app.state.settings.jwt_key)
+    return Response(status_code=204)
+
+
+class PasswordIn(BaseModel):
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
+@router.post("/password", response_model=Token, responses=errors(403, 429))
+def change_password(body: PasswordIn, request: Request, counsellor: CounsellorDep, write: WriteDep, limiter: LimiterDep) -> Token:
+    """A new password. Every token issued before stops working (other devices log in again); the answer is a
+    fresh token for this device."""
+    if not limiter.allow(f"password:{counsellor.id}", 10):
+        raise HTTPException(429, "Zu viele Versuche. Bitte warten Sie eine Minute.", headers={"Retry-After": "60"})
+    with write() as session:
+        account = service.authenticate(session=session, username=counsellor.username, password=body.current_password)
+        if account is None:
+            raise HTTPException(403, "Das bisherige Passwort ist falsch.")
+        if body.new_password == body.current_password:
+            raise HTTPException(422, "Das neue Passwort muss sich vom bisherigen unterscheiden.")
+        try:
+            service.set_password(session=session, counsellor=account, password=body.new_password)
+        except service.AccountError as exc:
+            raise HTTPException(422, str(exc)) from None
+        token = service.issue_token(account, secret=request.app.state.settings.jwt_key)
+    return Token(access_token=token)

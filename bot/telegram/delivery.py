@@ -101,9 +101,12 @@ class Delivery:
 
     async def send_parts(self, conversation_id: str, chat_id: int, parts: list[Part]) -> bool:
         async with self._lock(conversation_id):
-            for part in parts:
-                if not await self.send_part(chat_id, part):
-                    return False
+            return await self._send_unlocked(chat_id, parts)
+
+    async def _send_unlocked(self, chat_id: int, parts: list[Part]) -> bool:
+        for part in parts:
+            if not await self.send_part(chat_id, part):
+                return False
         return True
 
     async def send_stored(self, conversation_id: str, chat_id: int, seq: int, parts: list[Part]) -> bool:
@@ -114,14 +117,18 @@ class Delivery:
         return delivered
 
     async def deliver(self, conversation_id: str, seq: int) -> None:
-        """Load a stored Message (counsellor reply, claim/close notice) and send it to its chat."""
+        """Load a stored Message (counsellor reply, claim/close notice) and send it to its chat. The chat's lock is
+        taken before anything is awaited, so messages scheduled one after the other (a claim notice, then the
+        reply) arrive in that order."""
         try:
-            loaded = await run_in_threadpool(self._load, conversation_id, seq)
-            if loaded is None:
-                return  # deleted meanwhile, or not a Telegram conversation
-            chat_id, parts = loaded
-            if parts:
-                await self.send_stored(conversation_id, chat_id, seq, parts)
+            async with self._lock(conversation_id):
+                loaded = await run_in_threadpool(self._load, conversation_id, seq)
+                if loaded is None:
+                    return  # deleted meanwhile, or not a Telegram conversation
+                chat_id, parts = loaded
+                delivered = await self._send_unlocked(chat_id, parts) if parts else True
+            if not delivered:
+                await run_in_threadpool(self.mark_undelivered, conversation_id, seq)
         except Exception:
             log.exception("telegram: delivery of a message failed")
 

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
 
 STATUSES = ("waiting", "active", "closed")
+EVENT_KINDS = ("created", "claimed", "assigned", "transferred", "closed", "withdrawn", "deleted")
 
 
 class Ticket(Base):
@@ -34,3 +35,32 @@ class Ticket(Base):
     claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     first_reply_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Triage: the concern in a few words (the topic, or the citizen's first sentence) and the last message, shortened.
+    # Both may quote the citizen: wiped with the conversation.
+    title: Mapped[str | None] = mapped_column(String(120))
+    preview: Mapped[str | None] = mapped_column(String(160))
+    preview_sender: Mapped[str | None] = mapped_column(String(12))
+    last_message_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Since when it waits in the current office's queue (creation, or the last transfer).
+    queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The last transfer, for the receiving office (the history keeps every one).
+    transferred_from: Mapped[str | None] = mapped_column(String(40))
+    transfer_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class TicketEvent(Base):
+    """The ticket's history: who did what when. Never message text; a transfer's reason is the counsellor's own
+    words for the receiving office (wiped with the conversation, as it may quote the citizen)."""
+
+    __tablename__ = "ticket_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id", ondelete="SET NULL"))
+    actor: Mapped[str | None] = mapped_column(String(80))  # the user name then; null: the citizen or the system
+    from_office: Mapped[str | None] = mapped_column(String(40))
+    to_office: Mapped[str | None] = mapped_column(String(40))
+    assignee: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)

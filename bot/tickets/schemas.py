@@ -26,11 +26,31 @@ class TicketOut(BaseModel):
     closed_at: dt.datetime | None
     waiting_minutes: float
     conversation_deleted: bool
+    # triage
+    title: str = Field(description="The concern: the topic, or the citizen's first sentence, shortened")
+    preview: str | None = Field(description="The last message of the citizen or a counsellor, shortened")
+    preview_sender: str | None
+    last_message_at: dt.datetime | None
+    callback_wished: bool
+    assignee: str | None = Field(description="User name of the counsellor who has the ticket")
+    transferred_from: str | None = Field(description="Office that passed the ticket on last")
+    transfer_reason: str | None = Field(description="Why it was passed on, for the receiving office")
+
+
+class HistoryEntry(BaseModel):
+    at: dt.datetime
+    kind: str = Field(description="created, claimed, assigned, transferred, closed, withdrawn or deleted")
+    actor: str | None = Field(description="User name of the counsellor; null: the citizen or the system")
+    from_office: str | None
+    to_office: str | None
+    assignee: str | None
+    reason: str | None
 
 
 class TicketDetail(TicketOut):
     close_note: str | None
     transcript: list[MessageOut]
+    history: list[HistoryEntry]
 
 
 class ReplyIn(BaseModel):
@@ -39,3 +59,12 @@ class ReplyIn(BaseModel):
 
 class CloseIn(BaseModel):
     note: str | None = Field(default=None, max_length=2000)
+
+
+class TransferIn(BaseModel):
+    office_id: str = Field(min_length=1, max_length=40, description="The receiving office")
+    reason: str = Field(min_length=1, max_length=1000, description="Shown to the receiving office, not the citizen")
+
+
+class AssignIn(BaseModel):
+    username: str = Field(min_length=1, max_length=80, description="A colleague of the ticket's office")

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from bot.conversations import service as conversations
 from bot.conversations.models import Conversation, Message
 from bot.counsellors.models import Counsellor
-from bot.counsellors.service import LANGUAGE_NAMES
-from bot.tickets.models import Ticket
+from bot.counsellors.service import LANGUAGE_NAMES, get_by_username
+from bot.tickets.models import Ticket, TicketEvent
 from catalogue.models import Office
 from catalogue.places import BERLIN, is_open, nearest_offices, next_opening, resolve_place
 from catalogue.text import fold
@@ -23,7 +23,12 @@ from core.db import utcnow
 
 OPEN_STATUSES = ("waiting", "active")
 _LANG_CODES = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
-_PHONE = re.compile(r"(?<!\d)(\+?\d[\d /-]{6,18}\d)(?!\d)")
+# A phone number as citizens type it: "05461 1234", "0151 23456789", "+49 541 501-0", "(0541) 12 34 56",
+# "0049 541 …". Candidates start with 0, "(0" or "+"; dots never belong (they make dates), and a candidate that
+# continues a date, a range ("2027-01-11", "2026/2027") or another group of digits (an IBAN) is none. See :func:`phone_number`.
+_PHONE = re.compile(r"(?<![\w+])(?<!\d[-/. ])(?:\+|\(?0)[\d ()/-]{4,28}\d(?!\d)")
+_PHONE_SEP = re.compile(r"[ ()/-]+")
+_DATE_LIKE = re.compile(r"\d{1,2}[-/ ]\d{1,2}[-/ ](?:\d{2}|\d{4})")
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}\b")
 
 
@@ -124,8 +129,11 @@ def open_ticket(
         summary=summary_from(history, request),
         first_seq=conversation.next_seq,
     )
+    ticket.title = shorten(str(ticket.summary.get("topic") or ""), TITLE_CHARS) or None  # empty without consent
+    ticket.queued_at = utcnow()
     session.add(ticket)
     session.flush()
+    record(session=session, ticket=ticket, kind="created", to_office=ticket.office_id)
     text = citizen_notice(found, now=now)
     message = conversations.append(
         session=session,
@@ -169,14 +177,123 @@ def _weekday(when: dt.datetime) -> str:
     return days[local.weekday()] + f", {local:%d.%m.}"
 
 
+def _valid_phone(raw: str) -> bool:
+    if _DATE_LIKE.fullmatch(raw):
+        return False
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("+") or digits.startswith("00"):
+        international = digits.removeprefix("00") if not raw.startswith("+") else digits
+        if international.startswith("49"):  # Germany: area code without its 0 (or with "(0)"), then the number
+            national = international[2:].removeprefix("0")
+            return national[:1] in "123456789" and 6 <= len(national) <= 11
+        return international[:1] in "123456789" and 8 <= len(international) <= 15
+    national = digits[1:]  # after the trunk prefix 0; German national numbers have at most 11 digits
+    return national[:1] in "123456789" and 6 <= len(national) <= 11
+
+
+def phone_number(text: str) -> str | None:
+    """The first real phone number in ``text`` as written, or None. Dates, years and ranges of years are not
+    numbers; a number followed by other digits ("0541 123456 2027") is cut back to the longest valid prefix."""
+    for match in _PHONE.finditer(_EMAIL.sub(" ", text)):
+        raw = match.group(0)
+        cuts = [m.start() for m in _PHONE_SEP.finditer(raw)] + [len(raw)]
+        for end in reversed(cuts):
+            candidate = raw[:end].rstrip(" (/-")
+            if candidate.count("(") == candidate.count(")") and _valid_phone(candidate):
+                return candidate[:40]
+    return None
+
+
+TITLE_CHARS, PREVIEW_CHARS = 70, 140
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_GREETING = re.compile(
+    r"^\W*(hallo|hi|hey|moin|servus|guten (morgen|tag|abend)|sehr geehrte[rs]?( damen und herren)?|liebe[rs]?( team)?)\W*$"
+)
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line, at most ``limit`` characters, cut at a word boundary with an ellipsis."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def concern_of(text: str) -> str | None:
+    """The citizen's first sentence that says something (not a bare greeting, not only a phone number or e-mail
+    address), shortened for a ticket title."""
+    for sentence in _SENTENCE_END.split(_EMAIL.sub(" ", text)):
+        stripped = sentence.strip()
+        number = phone_number(stripped)
+        rest = stripped.replace(number, " ") if number else stripped
+        if not re.search(r"[^\W\d_]{3,}", rest) or _GREETING.search(fold(rest)):
+            continue
+        return shorten(stripped, TITLE_CHARS)
+    return None
+
+
+def note_message(ticket: Ticket, *, sender: str, text: str | None, at: dt.datetime | None = None) -> None:
+    """Keep the triage fields current: the last message's preview and, until there is one, the concern."""
+    if not text:
+        return
+    ticket.preview = shorten(text, PREVIEW_CHARS)
+    ticket.preview_sender = sender
+    ticket.last_message_at = at or utcnow()
+    if sender == "user" and not ticket.title:
+        ticket.title = concern_of(text)
+
+
+def note_citizen_message(ticket: Ticket, text: str) -> None:
+    """A message of the citizen during the handover: call-back details, preview, concern."""
+    capture_callback(ticket, text)
+    note_message(ticket, sender="user", text=text)
+
+
 def capture_callback(ticket: Ticket, text: str) -> None:
-    """Keep a phone number or e-mail address the citizen left for a call back (validated by shape)."""
+    """Keep a phone number or e-mail address the citizen left for a call back (validated by shape). The first real
+    phone number stays: a later date or year never overwrites it."""
     email = _EMAIL.search(text)
     if email:
         ticket.callback_email = email.group(0)[:200]
-    phone = _PHONE.search(_EMAIL.sub(" ", text))
-    if phone and 7 <= len(re.sub(r"\D", "", phone.group(1))) <= 15:
-        ticket.callback_phone = phone.group(1).strip()[:40]
+    if ticket.callback_phone is None:
+        ticket.callback_phone = phone_number(text)
+
+
+# --- history ---------------------------------------------------------------------------------------
+
+
+def record(
+    *,
+    session: Session,
+    ticket: Ticket,
+    kind: str,
+    actor: Counsellor | None = None,
+    from_office: str | None = None,
+    to_office: str | None = None,
+    assignee: str | None = None,
+    reason: str | None = None,
+) -> TicketEvent:
+    """One line of the ticket's history (no message text)."""
+    event = TicketEvent(
+        ticket_id=ticket.id,
+        at=utcnow(),
+        kind=kind,
+        actor_id=actor.id if actor else None,
+        actor=actor.username if actor else None,
+        from_office=from_office,
+        to_office=to_office,
+        assignee=assignee,
+        reason=reason,
+    )
+    session.add(event)
+    return event
+
+
+def history(*, session: Session, ticket: Ticket) -> list[TicketEvent]:
+    return list(session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)))
 
 
 # --- counsellor side ------------------------------------------------------------------------------
@@ -186,13 +303,31 @@ def visible_to(counsellor: Counsellor, ticket: Ticket) -> bool:
     return counsellor.is_admin or ticket.office_id == counsellor.office_id
 
 
-def list_for(*, session: Session, counsellor: Counsellor, status: str | None = None) -> list[Ticket]:
+def list_for(
+    *,
+    session: Session,
+    counsellor: Counsellor,
+    status: str | None = None,
+    channel: str | None = None,
+    callback: bool | None = None,
+) -> list[Ticket]:
+    """The tickets the counsellor may see; ``callback`` True: only those with a phone number or e-mail address left
+    for a call back (False: only those without)."""
     stmt = select(Ticket).order_by(Ticket.created_at)
     if not counsellor.is_admin:
         stmt = stmt.where(Ticket.office_id == counsellor.office_id)
     if status:
         stmt = stmt.where(Ticket.status == status)
+    if channel:
+        stmt = stmt.where(Ticket.channel == channel)
+    wished = (Ticket.callback_phone.is_not(None)) | (Ticket.callback_email.is_not(None))
+    if callback is not None:
+        stmt = stmt.where(wished if callback else ~wished)
     return list(session.scalars(stmt))
+
+
+def usernames(*, session: Session) -> dict[int, str]:
+    return {row.id: row.username for row in session.execute(select(Counsellor.id, Counsellor.username))}
 
 
 def get_for(*, session: Session, counsellor: Counsellor, ticket_id: str) -> Ticket:
@@ -250,6 +385,7 @@ def while_waiting(*, session: Session, ticket: Ticket, text: str) -> Message | N
         ticket.status, ticket.closed_at = "closed", utcnow()
         ticket.close_note = None
         ticket.summary = {**(ticket.summary or {}), "reason": "Von der Bürgerin / dem Bürger zurückgezogen"}
+        record(session=session, ticket=ticket, kind="withdrawn")
         return _status_message(session, ticket, WITHDRAWN.format(office=office.name))
     previous = session.scalars(
         select(Message.text)
@@ -269,32 +405,44 @@ def claim(*, session: Session, counsellor: Counsellor, ticket: Ticket) -> Messag
         )
     _conversation_or_gone(session, ticket)
     ticket.status, ticket.claimed_by, ticket.claimed_at = "active", counsellor.id, utcnow()
+    record(session=session, ticket=ticket, kind="claimed", actor=counsellor)
+    return _claim_notice(session, ticket)
+
+
+CLAIMED = "Sie schreiben jetzt mit einer Beraterin oder einem Berater vom {office}."
+
+
+def _claim_notice(session: Session, ticket: Ticket) -> Message:
     office = session.get_one(Office, ticket.office_id)
-    return _status_message(session, ticket, f"Sie schreiben jetzt mit einer Beraterin oder einem Berater vom {office.name}.")
+    return _status_message(session, ticket, CLAIMED.format(office=office.name))
 
 
-def reply(*, session: Session, counsellor: Counsellor, ticket: Ticket, text: str) -> Message:
+def reply(*, session: Session, counsellor: Counsellor, ticket: Ticket, text: str) -> list[Message]:
+    """The counsellor's answer; a waiting ticket is claimed with it, and then the citizen gets the claim notice
+    first (on every channel), then the answer."""
     _conversation_or_gone(session, ticket)  # a deleted conversation is the clearer reason
     if ticket.status == "closed":
         raise TicketError(409, "Das Ticket ist geschlossen.")
     conversation = _conversation_or_gone(session, ticket)
-    if ticket.status == "waiting":
-        claim(session=session, counsellor=counsellor, ticket=ticket)
+    out = [claim(session=session, counsellor=counsellor, ticket=ticket)] if ticket.status == "waiting" else []
     ticket.first_reply_at = ticket.first_reply_at or utcnow()
     office = session.get_one(Office, ticket.office_id)
-    return conversations.append(
+    message = conversations.append(
         session=session,
         conversation=conversation,
         sender="counsellor",
         text=text,
         extra={"handover": handover_info(ticket, office)},
     )
+    note_message(ticket, sender="counsellor", text=text)
+    return [*out, message]
 
 
 def close(*, session: Session, counsellor: Counsellor, ticket: Ticket, note: str | None) -> Message | None:
     if ticket.status == "closed":
         raise TicketError(409, "Das Ticket ist schon geschlossen.")
     ticket.status, ticket.closed_at, ticket.close_note = "closed", utcnow(), (note or None)
+    record(session=session, ticket=ticket, kind="closed", actor=counsellor)
     if ticket.conversation_id is None or session.get(Conversation, ticket.conversation_id) is None:
         return None
     return _status_message(
@@ -302,6 +450,65 @@ def close(*, session: Session, counsellor: Counsellor, ticket: Ticket, note: str
         ticket,
         "Die Beratung ist beendet. Ab jetzt antworte wieder ich, der digitale Bildungslotse. Wobei kann ich helfen?",
     )
+
+
+def transfer_notice(target: Office, *, now: dt.datetime | None = None) -> str:
+    parts = [
+        f"Ihre Anfrage ist jetzt beim {target.name}: Dort kann man Ihnen besser weiterhelfen. "
+        "Ihre Nachrichten an die Beratung gehen mit dorthin."
+    ]
+    if is_open(target, now):
+        parts.append("Eine Beraterin oder ein Berater von dort meldet sich hier im Chat.")
+    else:
+        opening = next_opening(target, now)
+        when = f"ab {_weekday(opening)} {opening:%H:%M} Uhr" if opening else "am nächsten Werktag"
+        parts.append(f"Das Büro ist gerade geschlossen; Sie bekommen hier eine Antwort {when}.")
+    return " ".join(parts)
+
+
+def transfer(*, session: Session, counsellor: Counsellor, ticket: Ticket, office_id: str, reason: str) -> Message:
+    """Pass the ticket to another office: it waits in that office's queue again, with the reason for the receiving
+    counsellors; the citizen is told in their channel."""
+    if ticket.status == "closed":
+        raise TicketError(409, "Ein abgeschlossenes Ticket kann nicht weitergegeben werden.")
+    target = session.get(Office, office_id.strip()[:40])
+    if target is None:
+        raise TicketError(404, "Dieses Bildungsbüro gibt es nicht.")
+    if target.id == ticket.office_id:
+        raise TicketError(422, f"Das Ticket ist schon beim {target.name}.")
+    reason = reason.strip()
+    if not reason:
+        raise TicketError(422, "Bitte schreiben Sie einen Grund für die Weitergabe dazu.")
+    _conversation_or_gone(session, ticket)
+    source = ticket.office_id
+    ticket.office_id, ticket.status, ticket.claimed_by, ticket.claimed_at = target.id, "waiting", None, None
+    ticket.queued_at, ticket.transferred_from, ticket.transfer_reason = utcnow(), source, reason
+    record(session=session, ticket=ticket, kind="transferred", actor=counsellor, from_office=source, to_office=target.id,
+           reason=reason)  # fmt: skip
+    return _status_message(session, ticket, transfer_notice(target))
+
+
+def assign(*, session: Session, counsellor: Counsellor, ticket: Ticket, username: str) -> Message | None:
+    """Hand the ticket to a colleague of the same office; a waiting ticket is claimed for them (the citizen hears
+    that a counsellor writes now), an active one changes hands without a notice."""
+    if ticket.status == "closed":
+        raise TicketError(409, "Ein abgeschlossenes Ticket kann niemandem mehr zugewiesen werden.")
+    colleague = get_by_username(session=session, username=username.strip()[:80])
+    if colleague is None:
+        raise TicketError(404, "Dieses Benutzerkonto gibt es nicht.")
+    office = session.get_one(Office, ticket.office_id)
+    if colleague.office_id != ticket.office_id:
+        raise TicketError(
+            422, f"{colleague.username} gehört nicht zum {office.name}. Geben Sie das Ticket stattdessen an das Büro weiter."
+        )
+    if ticket.status == "active" and ticket.claimed_by == colleague.id:
+        raise TicketError(409, f"Das Ticket ist schon bei {colleague.username}.")
+    waiting = ticket.status == "waiting"
+    if waiting:
+        _conversation_or_gone(session, ticket)
+    ticket.status, ticket.claimed_by, ticket.claimed_at = "active", colleague.id, utcnow()
+    record(session=session, ticket=ticket, kind="assigned", actor=counsellor, assignee=colleague.username)
+    return _claim_notice(session, ticket) if waiting else None
 
 
 def forget_conversation(*, session: Session, conversation_id: str) -> list[tuple[str, str]]:
@@ -315,8 +522,12 @@ def forget_conversation(*, session: Session, conversation_id: str) -> list[tuple
         ticket.callback_email = ticket.callback_phone = None
         ticket.municipality = None
         ticket.close_note = None
+        ticket.title = ticket.preview = ticket.preview_sender = ticket.transfer_reason = None
+        for event in session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)):
+            event.reason = None  # a transfer's reason may quote the citizen
         if ticket.status != "closed":
             ticket.status, ticket.closed_at = "closed", utcnow()
+        record(session=session, ticket=ticket, kind="deleted")
     return touched
 
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Literal
 
+import anyio
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.conversations.models import Message
 from bot.conversations.views import to_out
 from bot.counsellors.views import CounsellorDep
 from bot.deps import SessionDep, WriteDep, run_db
@@ -20,27 +24,50 @@ from bot.errors import EVENT_STREAM, errors
 from bot.relay import office_key
 from bot.tickets import service
 from bot.tickets.models import Ticket
-from bot.tickets.schemas import CloseIn, ReplyIn, TicketDetail, TicketOut
+from bot.tickets.schemas import AssignIn, CloseIn, HistoryEntry, ReplyIn, TicketDetail, TicketOut, TransferIn
 from catalogue.models import Office
 from core.db import read_scope
 
 router = APIRouter(prefix="/api/v1", tags=["Beratung"])
+log = logging.getLogger(__name__)
 STREAM_MAX_S = 15 * 60  # then the inbox reconnects, and an expired or revoked token is noticed
 ONE_TICKET = errors(403)  # 404 and 401 are documented for every such route (bot.errors)
 TICKET_ACTION = errors(403, 409, 410)  # closed or taken: 409; the citizen deleted the chat: 410
 
 
-def ticket_out(ticket: Ticket) -> dict[str, object]:
-    created = ticket.created_at if ticket.created_at.tzinfo else ticket.created_at.replace(tzinfo=dt.UTC)
-    end = ticket.first_reply_at or ticket.closed_at
-    if end is not None and end.tzinfo is None:
-        end = end.replace(tzinfo=dt.UTC)
-    waiting = ((end or dt.datetime.now(dt.UTC)) - created).total_seconds() / 60
+DEFAULT_TITLE = "Persönliche Beratung"
+
+
+def ticket_out(ticket: Ticket, names: dict[int, str]) -> dict[str, object]:
+    """The API's view of a ticket; ``names`` maps counsellor ids to user names (for the assignee)."""
+    now = dt.datetime.now(dt.UTC)
+    created = _aware(ticket.created_at)
+    if ticket.status == "waiting":  # in the current office's queue since creation or the last transfer
+        waiting = (now - _aware(ticket.queued_at or ticket.created_at)).total_seconds() / 60
+    else:
+        end = ticket.first_reply_at or ticket.closed_at
+        waiting = ((_aware(end) if end else now) - created).total_seconds() / 60
     return {
         **{k: getattr(ticket, k) for k in TicketOut.model_fields if hasattr(ticket, k)},
-        "waiting_minutes": round(waiting, 1),
+        "waiting_minutes": round(max(waiting, 0.0), 1),
         "conversation_deleted": ticket.conversation_id is None,
+        "title": ticket.title or DEFAULT_TITLE,
+        "callback_wished": bool(ticket.callback_phone or ticket.callback_email),
+        "assignee": names.get(ticket.claimed_by) if ticket.claimed_by else None,
     }
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def detail_out(session: Session, ticket: Ticket) -> TicketDetail:
+    return TicketDetail(
+        **ticket_out(ticket, service.usernames(session=session)),  # type: ignore[arg-type]
+        close_note=ticket.close_note,
+        transcript=[to_out(m) for m in service.transcript(session=session, ticket=ticket)],
+        history=[HistoryEntry.model_validate(e, from_attributes=True) for e in service.history(session=session, ticket=ticket)],
+    )
 
 
 def _ticket(session: Session, counsellor: CounsellorDep, ticket_id: str) -> Ticket:
@@ -104,39 +131,48 @@ def _office_ids(url: str) -> list[str]:
 
 @router.get("/tickets", response_model=list[TicketOut])
 def list_tickets(
-    session: SessionDep, counsellor: CounsellorDep, status: Literal["waiting", "active", "closed"] | None = Query(None)
+    session: SessionDep,
+    counsellor: CounsellorDep,
+    status: Literal["waiting", "active", "closed"] | None = Query(None),
+    channel: Literal["web", "telegram"] | None = Query(None, description="Only tickets from this channel"),
+    callback: bool | None = Query(None, description="true: only tickets with a call back wished (phone or e-mail)"),
 ) -> list[TicketOut]:
-    return [TicketOut(**ticket_out(t)) for t in service.list_for(session=session, counsellor=counsellor, status=status)]  # type: ignore[arg-type]
+    tickets = service.list_for(session=session, counsellor=counsellor, status=status, channel=channel, callback=callback)
+    names = service.usernames(session=session)
+    return [TicketOut(**ticket_out(t, names)) for t in tickets]  # type: ignore[arg-type]
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketDetail, responses=ONE_TICKET)
 def get_ticket(ticket_id: str, session: SessionDep, counsellor: CounsellorDep) -> TicketDetail:
-    ticket = _ticket(session, counsellor, ticket_id)
-    messages = [to_out(m) for m in service.transcript(session=session, ticket=ticket)]
-    return TicketDetail(**ticket_out(ticket), close_note=ticket.close_note, transcript=messages)  # type: ignore[arg-type]
+    return detail_out(session, _ticket(session, counsellor, ticket_id))
 
 
-def _act(request: Request, write: WriteDep, counsellor: CounsellorDep, ticket_id: str, action) -> TicketDetail:  # type: ignore[no-untyped-def]
-    """One unit of work in the route's own thread: load the ticket, act, commit; then tell the streams."""
+Action = Callable[[Session, Ticket], "Message | list[Message] | None"]
+
+
+def _act(request: Request, write: WriteDep, counsellor: CounsellorDep, ticket_id: str, action: Action) -> TicketDetail:
+    """One unit of work in the route's own thread: load the ticket, act, commit; then tell the streams (the offices
+    the ticket was at before and after) and push the citizen's new messages out through their channel, in order."""
     with write() as session:
         ticket = _ticket(session, counsellor, ticket_id)
+        office_before = ticket.office_id
         try:
-            message = action(session, ticket)
+            result = action(session, ticket)
         except service.TicketError as exc:
             session.rollback()
             raise HTTPException(exc.status, str(exc)) from None
         session.commit()
-        detail = TicketDetail(
-            **ticket_out(ticket),  # type: ignore[arg-type]
-            close_note=ticket.close_note,
-            transcript=[to_out(m) for m in service.transcript(session=session, ticket=ticket)],
-        )
-        conversation_id, channel = ticket.conversation_id, ticket.channel
-    request.app.state.broker.publish(office_key(ticket.office_id), {"ticket_id": ticket.id})  # colleagues' inboxes
-    if message is not None and conversation_id:
-        request.app.state.broker.publish(conversation_id, {"seq": message.seq})
-        for deliver in request.app.state.deliveries.get(channel, []):
-            deliver(conversation_id, message.seq)
+        detail = detail_out(session, ticket)
+        conversation_id, channel, office_after = ticket.conversation_id, ticket.channel, ticket.office_id
+    messages = result if isinstance(result, list) else [result] if result is not None else []
+    broker = request.app.state.broker
+    for office_id in dict.fromkeys((office_before, office_after)):  # colleagues' inboxes, both offices on a transfer
+        broker.publish(office_key(office_id), {"ticket_id": ticket_id})
+    if conversation_id:
+        for message in messages:
+            broker.publish(conversation_id, {"seq": message.seq})
+            for deliver in request.app.state.deliveries.get(channel, []):
+                deliver(conversation_id, message.seq)
     return detail
 
 
@@ -164,3 +200,50 @@ def close(ticket_id: str, body: CloseIn, write: WriteDep, counsellor: Counsellor
         ticket_id,
         lambda s, t: service.close(session=s, counsellor=counsellor, ticket=t, note=body.note),
     )
+
+
+@router.post("/tickets/{ticket_id}/transfer", response_model=TicketOut, responses=TICKET_ACTION)
+def transfer(ticket_id: str, body: TransferIn, write: WriteDep, counsellor: CounsellorDep, request: Request) -> TicketOut:
+    """Pass the ticket on to another Bildungsbüro (own office's tickets; an admin: any). It waits in the receiving
+    office's queue, which sees the reason; the citizen is told in their channel. The answer carries no transcript:
+    after the transfer the sending office no longer sees the ticket (unless admin)."""
+    detail = _act(
+        request,
+        write,
+        counsellor,
+        ticket_id,
+        lambda s, t: service.transfer(session=s, counsellor=counsellor, ticket=t, office_id=body.office_id, reason=body.reason),
+    )
+    _notify_office(request, detail)
+    return TicketOut(**detail.model_dump(exclude={"close_note", "transcript", "history"}))
+
+
+@router.post("/tickets/{ticket_id}/assign", response_model=TicketDetail, responses=TICKET_ACTION)
+def assign(ticket_id: str, body: AssignIn, write: WriteDep, counsellor: CounsellorDep, request: Request) -> TicketDetail:
+    """Give the ticket to a colleague of its office (a waiting one is claimed for them)."""
+    return _act(
+        request,
+        write,
+        counsellor,
+        ticket_id,
+        lambda s, t: service.assign(session=s, counsellor=counsellor, ticket=t, username=body.username),
+    )
+
+
+def _notify_office(request: Request, ticket: TicketDetail) -> None:
+    """The receiving office's mail, as for a new ticket; a failed mail does not undo the transfer."""
+    with read_scope(request.app.state.settings.database_url) as session:
+        office = session.get_one(Office, ticket.office_id)
+        name = office.name
+    try:
+        anyio.from_thread.run(
+            partial(
+                request.app.state.notifier.new_ticket,
+                office_id=ticket.office_id,
+                office_name=name,
+                ticket_id=ticket.id,
+                summary="weitergegeben: " + str(ticket.summary.get("topic") or "persönliche Beratung"),  # no citizen text
+            )
+        )
+    except Exception:
+        log.exception("notification of a transferred ticket failed")
