@@ -9,8 +9,8 @@ What the document declares comes from two places:
   are named in the route's decorator with :func:`errors`, e.g. ``responses=errors(403, 409)``;
 - statuses that come from the machinery every route shares are added here to every operation that has the
   matching trait, so a new route cannot forget them: 503 (database down or saturated) everywhere, 401 where
-  the operation needs a bearer token, 422 where it takes parameters or a body, 413 where it takes a body,
-  404 where a path parameter names a thing that may not exist. FastAPI's own 422 schema
+  the operation needs a bearer token, 422 where it takes parameters or a body, 400 (unreadable) and 413 (too
+  large) where it takes a body, 404 where a path parameter names a thing that may not exist. FastAPI's own 422 schema
   (``HTTPValidationError``) is replaced by ours, because ours is what the validation handler sends.
 """
 
@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 
 REF = "#/components/schemas/{model}"
 DESCRIPTIONS = {
-    400: "Die Anfrage ist fehlerhaft.",
+    400: "Der Inhalt der Anfrage ist nicht lesbar (kein JSON, kein Formular, keine UTF-8-Zeichen).",
     401: "Nicht angemeldet, oder die Anmeldung ist abgelaufen oder ungültig.",
     403: "Angemeldet, aber nicht berechtigt (anderes Bildungsbüro, nur für die Kreisverwaltung).",
     404: "Gibt es nicht (mehr).",
@@ -85,7 +85,7 @@ def shared_statuses(operation: dict[str, Any]) -> set[int]:
     if parameters or "requestBody" in operation:
         statuses.add(422)
     if "requestBody" in operation:
-        statuses.add(413)
+        statuses |= {400, 413}
     if any(p.get("in") == "path" for p in parameters):
         statuses.add(404)
     if operation.get("security"):

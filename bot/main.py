@@ -55,8 +55,12 @@ log = logging.getLogger("bildungslotse")
 DB_DOWN = "Der Dienst ist gerade nicht erreichbar (Datenbank). Bitte versuchen Sie es in einer Minute noch einmal."
 INTERNAL = "Da ist bei uns etwas schiefgelaufen. Bitte versuchen Sie es noch einmal."
 INVALID = "Die Anfrage ist ungültig."
-# Starlette's own answers (no such path, method not allowed) in the language of all the others
-ROUTING = {404: "Diese Adresse gibt es nicht.", 405: "Diese Methode ist hier nicht erlaubt."}
+# Starlette's and FastAPI's own answers in the language of all the others
+GERMAN = {
+    "Not Found": "Diese Adresse gibt es nicht.",
+    "Method Not Allowed": "Diese Methode ist hier nicht erlaubt.",
+    "There was an error parsing the body": "Der Inhalt der Anfrage ist nicht lesbar (kein gültiges JSON oder Formular).",
+}
 MAX_BODY_BYTES = 64 * 1024  # a chat message is at most a few KB; the API takes no uploads
 
 
@@ -167,8 +171,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        if exc.status_code in ROUTING and exc.detail in ("Not Found", "Method Not Allowed"):
-            exc = StarletteHTTPException(exc.status_code, ROUTING[exc.status_code], headers=exc.headers)
+        if isinstance(exc.detail, str) and exc.detail in GERMAN:
+            exc = StarletteHTTPException(exc.status_code, GERMAN[exc.detail], headers=exc.headers)
         return await http_exception_handler(request, exc)
 
     @app.exception_handler(DBAPIError)
