@@ -13,11 +13,13 @@ from typing import Literal
 import anyio
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conversations.models import Message
 from bot.conversations.views import to_out
+from bot.counsellors.models import Counsellor
 from bot.counsellors.views import CounsellorDep
 from bot.deps import SessionDep, WriteDep, run_db
 from bot.errors import EVENT_STREAM, errors
@@ -228,6 +230,20 @@ def assign(ticket_id: str, body: AssignIn, write: WriteDep, counsellor: Counsell
         ticket_id,
         lambda s, t: service.assign(session=s, counsellor=counsellor, ticket=t, username=body.username),
     )
+
+
+class Assignee(BaseModel):
+    username: str
+    languages: list[str]
+    gender: str | None
+
+
+@router.get("/tickets/{ticket_id}/assignees", response_model=list[Assignee], responses=ONE_TICKET)
+def assignees(ticket_id: str, session: SessionDep, counsellor: CounsellorDep) -> list[Assignee]:
+    """The counsellors of the ticket's office, to whom it can be assigned (with their languages)."""
+    ticket = _ticket(session, counsellor, ticket_id)
+    staff = session.scalars(select(Counsellor).where(Counsellor.office_id == ticket.office_id).order_by(Counsellor.username))
+    return [Assignee(username=c.username, languages=c.languages, gender=c.gender) for c in staff]
 
 
 def _notify_office(request: Request, ticket: TicketDetail) -> None:

@@ -192,7 +192,7 @@ def test_counsellor_answers_a_citizen(page: Page, citizen: httpx.Client, databas
     expect(page.locator("#detail-meta .badge")).to_have_text("In Bearbeitung")
     expect(page.get_by_role("button", name="Übernehmen")).to_be_hidden()
     expect(transcript(page).locator(".msg.system").last).to_contain_text("Sie schreiben jetzt mit")
-    expect(in_group(page, "active", ticket_id)).to_have_count(1, timeout=POLL_WAIT)
+    expect(in_group(page, "mine", ticket_id)).to_have_count(1, timeout=POLL_WAIT)  # "Meine aktiven"
 
     # Reply with Ctrl+Enter; the citizen sees the answer.
     answer = "Guten Tag! Der nächste Deutschkurs in Bohmte beginnt am Dienstag."

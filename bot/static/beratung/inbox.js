@@ -48,7 +48,11 @@
     summary: $('summary'), callback: $('callback'), consent: $('consent'), claim: $('claim'),
     transcript: $('transcript'), replyForm: $('reply-form'), reply: $('reply'), replyHint: $('reply-hint'),
     send: $('send'), closeForm: $('close-form'), closeNote: $('close-note'), close: $('close'),
-    closedInfo: $('closed-info'),
+    closedInfo: $('closed-info'), transferInfo: $('transfer-info'), history: $('history'),
+    assignOpen: $('assign-open'), assignForm: $('assign-form'), assignee: $('assignee'), assign: $('assign'),
+    transferOpen: $('transfer-open'), transferForm: $('transfer-form'), transferOffice: $('transfer-office'),
+    transferReason: $('transfer-reason'), transfer: $('transfer'),
+    channelFilter: $('channel-filter'), callbackFilter: $('callback-filter'),
   };
   const filterButtons = Array.from(document.querySelectorAll('[data-filter]'));
   const groups = {};
@@ -68,9 +72,11 @@
     session: 0, // bumped at every log-in/log-out: late answers of an old session are dropped
     stream: null, // AbortController of the open live-event stream
     tickets: new Map(), // id -> TicketOut
-    items: new Map(), // id -> {li, button, topic, wait, meta}
+    items: new Map(), // id -> {li, button, topic, wait, preview, meta}
     known: null, // ids seen so far (null until the first list arrived)
     filter: 'all',
+    channel: '', // '' all, 'web', 'telegram'
+    callbackOnly: false,
     selected: null,
     detailGen: 0, // bumped around every action: an older poll answer must not overwrite a newer state
     lastSeq: 0,
@@ -142,10 +148,40 @@
     return state.offices.get(id) || id || '';
   }
 
+  // The concern: the server's title (the topic, or the citizen's first sentence, shortened).
   function topicOf(ticket) {
+    if (ticket.title) return String(ticket.title);
     const topic = ticket.summary && ticket.summary.topic;
     return topic ? String(topic) : 'Persönliche Beratung';
   }
+
+  function previewOf(ticket) {
+    if (!ticket.preview) return '';
+    const who = ticket.preview_sender === 'counsellor' ? 'Beratung: ' : 'Bürger/in: ';
+    return who + ticket.preview;
+  }
+
+  function flagsOf(ticket) {
+    const flags = [];
+    if (ticket.callback_wished) flags.push('Rückruf gewünscht');
+    if (ticket.transferred_from && ticket.status === 'waiting') flags.push('weitergegeben vom ' + officeName(ticket.transferred_from));
+    if (ticket.status === 'active' && ticket.assignee && ticket.assignee !== state.username) flags.push('bei ' + ticket.assignee);
+    return flags.join(' · ');
+  }
+
+  function isMine(ticket) {
+    return ticket.status === 'active' && ticket.assignee === state.username;
+  }
+
+  const HISTORY = {
+    created: 'Anfrage eingegangen',
+    claimed: 'übernommen',
+    assigned: 'zugewiesen',
+    transferred: 'weitergegeben',
+    closed: 'abgeschlossen',
+    withdrawn: 'von der Bürgerin / dem Bürger zurückgezogen',
+    deleted: 'Gespräch von der Bürgerin / dem Bürger gelöscht',
+  };
 
   function languageLabel(code) {
     return code ? 'Sprache: ' + (LANGUAGES[code] || code) : '';
@@ -344,7 +380,20 @@
     setText(ui.who, 'Angemeldet als ' + state.username + office);
   }
 
-  function logout(message, { keepDrafts = false } = {}) {
+  // Revokes the token on the server (every gateway refuses it from now on); the page does not wait for it.
+  function revokeToken(token) {
+    if (!token) return;
+    fetch(API + 'auth/logout', {
+      method: 'POST',
+      headers: { Authorization: 'Bearer ' + token },
+      cache: 'no-store',
+      credentials: 'same-origin',
+      keepalive: true,
+    }).catch(() => {});
+  }
+
+  function logout(message, { keepDrafts = false, revoke = false } = {}) {
+    if (revoke) revokeToken(state.token);
     saveDrafts();
     state.session += 1;
     if (state.stream) state.stream.abort();
@@ -578,14 +627,29 @@
     };
   }
 
+  function passesFilters(ticket) {
+    if (state.channel && ticket.channel !== state.channel) return false;
+    if (state.callbackOnly && !ticket.callback_wished) return false;
+    return true;
+  }
+
+  function groupVisible(status) {
+    if (state.filter === 'all') return true;
+    if (state.filter === 'active') return status === 'active' || status === 'mine';
+    return state.filter === status;
+  }
+
   function renderList() {
     const focused = document.activeElement && document.activeElement.dataset
       ? document.activeElement.dataset.ticketId
       : undefined;
-    const sorted = { waiting: [], active: [], closed: [] };
+    const sorted = { mine: [], waiting: [], active: [], closed: [] };
     for (const ticket of state.tickets.values()) {
-      if (sorted[ticket.status]) sorted[ticket.status].push(ticket);
+      if (!passesFilters(ticket)) continue;
+      const key = isMine(ticket) ? 'mine' : ticket.status;
+      if (sorted[key]) sorted[key].push(ticket);
     }
+    sorted.mine.sort(byDate('created_at', 1));
     sorted.waiting.sort(byDate('created_at', 1)); // oldest waiting first
     sorted.active.sort(byDate('created_at', 1));
     sorted.closed.sort(byDate('closed_at', -1));
@@ -595,7 +659,7 @@
       const tickets = status === 'closed' ? sorted.closed.slice(0, CLOSED_SHOWN) : sorted[status];
       setText(group.count, `(${sorted[status].length})`);
       group.empty.hidden = tickets.length > 0;
-      group.section.hidden = state.filter !== 'all' && state.filter !== status;
+      group.section.hidden = !groupVisible(status);
       tickets.forEach((ticket, index) => {
         shown.add(ticket.id);
         let item = state.items.get(ticket.id);
@@ -629,15 +693,24 @@
     const topic = el('span', 't-topic');
     const wait = el('span', 't-wait');
     const meta = el('span', 't-meta');
-    button.append(topic, ' ', wait, ' ', meta);
+    const flags = el('span', 't-flags');
+    const preview = el('span', 't-preview');
+    button.append(topic, ' ', wait, ' ', flags, ' ', preview, ' ', meta);
     button.addEventListener('click', () => selectTicket(id, true));
     li.append(button);
-    return { li, button, topic, wait, meta };
+    return { li, button, topic, wait, flags, preview, meta };
   }
 
   function updateItem(item, ticket) {
     setText(item.topic, topicOf(ticket));
     setText(item.wait, waitText(ticket));
+    const flags = flagsOf(ticket);
+    setText(item.flags, flags);
+    item.flags.hidden = !flags;
+    const preview = previewOf(ticket);
+    setText(item.preview, preview);
+    item.preview.hidden = !preview;
+    if (preview) item.preview.title = preview;
     setText(item.meta, metaParts(ticket).join(' · '));
     const className = 'ticket ' + ticket.status;
     if (item.button.className !== className) item.button.className = className;
@@ -686,6 +759,9 @@
       ui.transcript.replaceChildren();
       ui.reply.value = state.drafts.get(id) || '';
       ui.closeNote.value = state.notes.get(id) || '';
+      hideForm(ui.assignForm, ui.assignOpen);
+      hideForm(ui.transferForm, ui.transferOpen);
+      ui.transferReason.value = '';
       sessionStorage.setItem(SELECTED_KEY, id);
       for (const [itemId, item] of state.items) {
         if (itemId === id) item.button.setAttribute('aria-current', 'true');
@@ -709,6 +785,9 @@
     ui.transcript.replaceChildren();
     ui.reply.value = '';
     ui.closeNote.value = '';
+    hideForm(ui.assignForm, ui.assignOpen);
+    hideForm(ui.transferForm, ui.transferOpen);
+    ui.transferReason.value = '';
     ui.detailBody.hidden = true;
     ui.detailEmpty.hidden = false;
   }
@@ -767,7 +846,7 @@
     const open = detail.status !== 'closed';
     const sig = JSON.stringify([
       detail.summary, detail.callback_phone, detail.callback_email, detail.consent, detail.status, deleted,
-      detail.close_note, detail.closed_at, state.isAdmin,
+      detail.close_note, detail.closed_at, state.isAdmin, detail.history, detail.transfer_reason, detail.office_id,
     ]);
     if (sig !== state.staticSig) {
       state.staticSig = sig;
@@ -784,6 +863,8 @@
       ui.consent.hidden = deleted;
       ui.deletedNotice.hidden = !deleted;
       renderClosedInfo(detail);
+      renderTransferInfo(detail);
+      renderHistory(detail.history || []);
     }
     const claimVisible = detail.status === 'waiting' && !deleted;
     if (!claimVisible && document.activeElement === ui.claim && !ui.replyForm.hidden) ui.reply.focus();
@@ -796,7 +877,47 @@
         (detail.status === 'waiting' ? ' Mit der ersten Antwort übernehmen Sie das Ticket.' : ''),
     );
     ui.closeForm.hidden = !open;
+    const passOn = open && !deleted;
+    ui.assignOpen.hidden = !passOn;
+    ui.transferOpen.hidden = !passOn;
+    if (!passOn) {
+      hideForm(ui.assignForm, ui.assignOpen);
+      hideForm(ui.transferForm, ui.transferOpen);
+    }
     renderTranscript(detail.transcript || [], announceNew);
+  }
+
+  function renderTransferInfo(detail) {
+    if (!detail.transferred_from || detail.conversation_deleted) {
+      ui.transferInfo.hidden = true;
+      ui.transferInfo.replaceChildren();
+      return;
+    }
+    const p = el('p');
+    p.append(el('strong', '', 'Weitergegeben vom ' + officeName(detail.transferred_from) + ': '));
+    p.append(String(detail.transfer_reason || 'ohne Begründung'));
+    ui.transferInfo.replaceChildren(p);
+    ui.transferInfo.hidden = false;
+  }
+
+  function renderHistory(entries) {
+    const items = entries.map((entry) => {
+      const parts = [fmtTime(entry.at), HISTORY[entry.kind] || entry.kind];
+      if (entry.kind === 'transferred') {
+        parts[1] += ' vom ' + officeName(entry.from_office) + ' an das ' + officeName(entry.to_office);
+      }
+      if (entry.kind === 'assigned' && entry.assignee) parts[1] += ' an ' + entry.assignee;
+      if (entry.actor) parts.push('von ' + entry.actor);
+      const li = el('li', '', parts.join(' · '));
+      if (entry.reason) li.append(el('span', 'reason', ' – Grund: ' + entry.reason));
+      return li;
+    });
+    ui.history.replaceChildren(...items);
+  }
+
+  function hideForm(form, opener) {
+    form.hidden = true;
+    opener.setAttribute('aria-expanded', 'false');
   }
 
   function renderSummary(detail) {
@@ -1011,10 +1132,125 @@
     });
   }
 
+  // ------------------------------------------------------------------ passing on
+
+  function toggleForm(form, opener, onOpen) {
+    if (!form.hidden) {
+      hideForm(form, opener);
+      opener.focus();
+      return;
+    }
+    form.hidden = false;
+    opener.setAttribute('aria-expanded', 'true');
+    onOpen();
+  }
+
+  async function onAssignOpen() {
+    toggleForm(ui.assignForm, ui.assignOpen, async () => {
+      const id = state.selected;
+      ui.assignee.replaceChildren(el('option', '', 'wird geladen …'));
+      ui.assignee.focus();
+      let staff;
+      try {
+        staff = await api('tickets/' + encodeURIComponent(id) + '/assignees');
+      } catch (err) {
+        report(err);
+        return;
+      }
+      if (state.selected !== id) return;
+      const current = state.tickets.get(id);
+      const options = staff.map((c) => {
+          const langs = (c.languages || []).map((code) => LANGUAGES[code] || code).join(', ');
+          const label = c.username + (c.username === state.username ? ' (ich)' : '') + (langs ? ' – ' + langs : '');
+          const option = el('option', '', label);
+          option.value = c.username;
+          if (current && current.assignee === c.username) option.disabled = true;
+          return option;
+        });
+      ui.assignee.replaceChildren(...options);
+      const firstFree = options.find((o) => !o.disabled);
+      if (firstFree) ui.assignee.value = firstFree.value;
+    });
+  }
+
+  function onAssign(event) {
+    event.preventDefault();
+    const username = ui.assignee.value;
+    if (!username) {
+      showError('Bitte wählen Sie eine Kollegin oder einen Kollegen.');
+      ui.assignee.focus();
+      return;
+    }
+    act('assign', ui.assign, 'assign', { username }, () => {
+      hideForm(ui.assignForm, ui.assignOpen);
+      announce(username === state.username ? 'Ticket übernommen.' : `Ticket an ${username} zugewiesen.`);
+      ui.detailHeading.focus();
+    });
+  }
+
+  function onTransferOpen() {
+    toggleForm(ui.transferForm, ui.transferOpen, () => {
+      const current = state.tickets.get(state.selected);
+      const here = current ? current.office_id : state.officeId;
+      const options = Array.from(state.offices.entries())
+        .filter(([id]) => id !== here)
+        .map(([id, name]) => {
+          const option = el('option', '', name);
+          option.value = id;
+          return option;
+        });
+      ui.transferOffice.replaceChildren(...options);
+      ui.transferOffice.focus();
+    });
+  }
+
+  async function onTransfer(event) {
+    event.preventDefault();
+    const id = state.selected;
+    const officeId = ui.transferOffice.value;
+    const reason = ui.transferReason.value.trim();
+    if (!officeId) {
+      showError('Bitte wählen Sie das Bildungsbüro, an das Sie das Ticket weitergeben.');
+      ui.transferOffice.focus();
+      return;
+    }
+    if (!reason) {
+      showError('Bitte schreiben Sie einen Grund für die Weitergabe dazu.');
+      ui.transferReason.focus();
+      return;
+    }
+    if (!id || state.busy.has('transfer')) return;
+    setBusy(ui.transfer, 'transfer', true);
+    state.detailGen += 1;
+    try {
+      const moved = await api(`tickets/${encodeURIComponent(id)}/transfer`, {
+        method: 'POST',
+        json: { office_id: officeId, reason },
+      });
+      clearError();
+      announce(`Ticket an das ${officeName(moved.office_id)} weitergegeben.`);
+      ui.transferReason.value = '';
+      hideForm(ui.transferForm, ui.transferOpen);
+      if (state.isAdmin && state.selected === id) {
+        loadDetail(false);
+      } else if (state.selected === id) {
+        sessionStorage.removeItem(SELECTED_KEY);
+        closeDetail();
+        ui.ticketsHeading.focus();
+      }
+      refreshList();
+    } catch (err) {
+      report(err);
+      if (!err.quiet && state.selected === id) loadDetail(false);
+    } finally {
+      setBusy(ui.transfer, 'transfer', false);
+    }
+  }
+
   // ------------------------------------------------------------------ start
 
   ui.loginForm.addEventListener('submit', onLogin);
-  ui.logout.addEventListener('click', () => logout(null));
+  ui.logout.addEventListener('click', () => logout(null, { revoke: true }));
   for (const button of filterButtons) button.addEventListener('click', onFilter);
   ui.tickets.addEventListener('keydown', onListKey);
   ui.claim.addEventListener('click', onClaim);
@@ -1022,6 +1258,40 @@
   ui.reply.addEventListener('keydown', onReplyKey);
   ui.reply.addEventListener('input', () => { if (state.selected) state.drafts.set(state.selected, ui.reply.value); });
   ui.closeForm.addEventListener('submit', onClose);
+  ui.assignOpen.addEventListener('click', onAssignOpen);
+  ui.assignForm.addEventListener('submit', onAssign);
+  ui.transferOpen.addEventListener('click', onTransferOpen);
+  ui.transferForm.addEventListener('submit', onTransfer);
+  for (const button of document.querySelectorAll('[data-cancel]')) {
+    button.addEventListener('click', () => {
+      const form = $(button.dataset.cancel);
+      const opener = form === ui.assignForm ? ui.assignOpen : ui.transferOpen;
+      hideForm(form, opener);
+      opener.focus();
+    });
+  }
+  for (const form of [ui.assignForm, ui.transferForm]) {
+    form.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape') return;
+      const opener = form === ui.assignForm ? ui.assignOpen : ui.transferOpen;
+      hideForm(form, opener);
+      opener.focus();
+    });
+  }
+  ui.transferReason.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      ui.transferForm.requestSubmit();
+    }
+  });
+  ui.channelFilter.addEventListener('change', () => {
+    state.channel = ui.channelFilter.value;
+    renderList();
+  });
+  ui.callbackFilter.addEventListener('change', () => {
+    state.callbackOnly = ui.callbackFilter.checked;
+    renderList();
+  });
   ui.closeNote.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
