@@ -1,15 +1,51 @@
+from collections import Counter
+
+from sqlalchemy import select
+
+from catalogue.models import Offer
 from catalogue.service import SearchQuery, search
 from core.db import session_scope
-from tests.catalogue.search_quality import evaluate
+from tests.catalogue.search_quality import UNMET, evaluate, load_cases, right_offers
+
+# Floors at the ranking measured before semantic ranking (commit of issue #11 item 5), rounded down to 0.01:
+#   .venv/bin/python -m tests.catalogue.search_quality
+PRECISION_AT_3_FLOOR = 0.68
+FIRST_RIGHT_FLOOR = 0.67
+# Least queries per kind the set must keep (issue #11 item 5).
+MIN_PER_KIND = {"paraphrase": 60, "age": 40, "target": 30, "time_feature": 30, "refine": 30}
+
+
+def test_query_set_is_large_and_varied() -> None:
+    cases = load_cases()
+    assert len(cases) >= 320
+    kinds = Counter(c["kind"] for c in cases)
+    for kind, least in MIN_PER_KIND.items():
+        assert kinds[kind] >= least, kinds
+    places = {c["near"] for c in cases if c.get("near")}
+    assert len(places) == 35  # all 34 municipalities of the county and the city of Osnabrück
+    assert any(c.get("postcode") for c in cases) and any(not c.get("near") and not c.get("postcode") for c in cases)
+    texts = {(c["q"], c.get("near"), c.get("postcode")) for c in cases}
+    for case in cases:
+        if case["kind"] == "refine":
+            assert (case["base"], case.get("near"), case.get("postcode")) in texts, case["q"]
+    assert load_cases(UNMET)
+
+
+def test_every_labelled_query_has_a_right_offer(sample_database_url: str) -> None:
+    with session_scope(sample_database_url) as session:
+        offers = list(session.scalars(select(Offer)).unique())
+        without = [c["q"] for c in load_cases() if not right_offers(offers, c)]
+        unmet = [c["q"] for c in load_cases(UNMET) if right_offers(offers, c)]
+    assert not without, f"no right offer in the sample catalogue (move to search_queries_unmet.yml): {without}"
+    assert not unmet, f"now met (move to search_queries.yml): {unmet}"
 
 
 def test_labelled_queries_reach_quality_bar(sample_database_url: str) -> None:
     with session_scope(sample_database_url) as session:
         quality = evaluate(session)
-    assert quality.queries >= 80
-    summary = f"P@3 {quality.precision_at_3:.3f}, first right {quality.first_right:.3f}\n" + "\n".join(quality.failures)
-    assert quality.precision_at_3 >= 0.9, summary
-    assert quality.first_right >= 0.8, summary
+    summary = quality.table() + "\n" + "\n".join(quality.failures)
+    assert quality.precision_at_3 >= PRECISION_AT_3_FLOOR, summary
+    assert quality.first_right >= FIRST_RIGHT_FLOOR, summary
 
 
 def test_same_town_exact_match_before_far_fuzzy_match(sample_database_url: str) -> None:
