@@ -116,8 +116,10 @@ def _claims(token: str, secret: str) -> dict[str, object] | None:
     except jwt.PyJWTError:
         return None
     subject, jti = str(claims.get("sub")), claims.get("jti")
-    # validly signed but not one of ours: no crash, no access
-    if not subject.isdigit() or len(subject) > 12 or not isinstance(jti, str) or len(jti) > 64:
+    # Validly signed but not one of ours: no crash, no access. ASCII digits only: "¹" passes str.isdigit(), not int().
+    if not re.fullmatch(r"[0-9]{1,12}", subject) or not isinstance(jti, str) or len(jti) > 64:
+        return None
+    if not isinstance(claims.get("exp"), int):  # revoke_token keeps it as a timestamp
         return None
     return claims
 
