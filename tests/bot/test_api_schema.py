@@ -160,3 +160,65 @@ def test_document_declares_one_error_shape(world: World) -> None:
                 assert "401" in errors, (method, path)
             if "requestBody" in operation:
                 assert {"400", "413", "422"} <= errors.keys(), (method, path)
+
+
+def _integers(schema: dict[str, Any], components: dict[str, Any], where: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every integer in a request schema, with where it is; references and unions followed."""
+    if "$ref" in schema:
+        yield from _integers(components[schema["$ref"].rsplit("/", 1)[1]], components, where)
+        return
+    if schema.get("type") == "integer":
+        yield where, schema
+    for key in ("anyOf", "oneOf", "allOf"):
+        for option in schema.get(key, []):
+            yield from _integers(option, components, where)
+    for name, prop in schema.get("properties", {}).items():
+        yield from _integers(prop, components, f"{where}.{name}")
+    if isinstance(schema.get("items"), dict):
+        yield from _integers(schema["items"], components, f"{where}[]")
+
+
+def test_every_integer_a_client_sends_is_bounded(world: World) -> None:
+    """No integer parameter or body field without both bounds: a huge number is refused with 422 before any
+    code sees it (a sequence number beyond 2**31-1, a page size of a million)."""
+    document = world.app.openapi()
+    components = document["components"]["schemas"]
+    found = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            sources = [(p["schema"], f"{method.upper()} {path} {p['name']}") for p in operation.get("parameters", [])]
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                sources.append((media["schema"], f"{method.upper()} {path} body"))
+            for schema_, where in sources:
+                for at, integer in _integers(schema_, components, where):
+                    found.append(at)
+                    assert "minimum" in integer or "exclusiveMinimum" in integer, at
+                    assert "maximum" in integer or "exclusiveMaximum" in integer, at
+    assert any("after" in at for at in found) and any("Last-Event-ID" in at for at in found)
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "2147483648", "-1", "sieben"])
+def test_bad_last_event_id_is_refused_before_the_stream(world: World, value: str) -> None:
+    """A huge or odd Last-Event-ID gets a 422 in the one error shape, not a broken stream or a 500."""
+    from fastapi.testclient import TestClient
+
+    with TestClient(world.app) as client:
+        r = client.get(f"/api/v1/conversations/{world.conversations[-1]}/stream", headers={"Last-Event-ID": value})
+    assert r.status_code == 422
+    assert r.json()["detail"] == "Die Anfrage ist ungültig."
+    assert r.json()["errors"][0]["loc"] == ["header", "Last-Event-ID"]
+
+
+def test_framework_answers_are_german_and_in_the_shape(world: World) -> None:
+    from fastapi.testclient import TestClient
+
+    with TestClient(world.app) as client:
+        assert client.get("/api/v1/gibt-es-nicht").json() == {"detail": "Diese Adresse gibt es nicht."}
+        assert client.put("/api/v1/offices").json() == {"detail": "Diese Methode ist hier nicht erlaubt."}
+        unreadable = client.post(
+            f"/api/v1/conversations/{world.conversations[-1]}/messages",
+            content=b"\x80 kein UTF-8",
+            headers={"Content-Type": "application/json"},
+        )
+        assert unreadable.status_code == 400
+        assert unreadable.json() == {"detail": "Der Inhalt der Anfrage ist nicht lesbar (kein gültiges JSON oder Formular)."}
