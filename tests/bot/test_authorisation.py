@@ -105,6 +105,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
         200, 403, 200, lambda w, c: {"office_id": OTHER_OFFICE, "reason": "Spricht Russisch"}
     ),
     ("POST", "/api/v1/tickets/{ticket_id}/assign"): Expect(200, 403, 200, lambda w, c: {"username": ACCOUNTS["colleague"]}),
+    ("GET", "/api/v1/tickets/{ticket_id}/assignees"): Expect(200, 403, 200),
     ("GET", "/api/v1/figures"): Expect(403, 403, 200),
 }
 
