@@ -160,6 +160,9 @@ def seed_sample_counsellors(url: str | None = None) -> str | None:
             create(session=session, office_id="georgsmarienhuette", username="landkreis-admin", password=password,
                    is_admin=True)  # fmt: skip
             created = True
+        from bot.tickets.snippets import load_samples
+
+        load_samples(session=session)  # sample Textbausteine for offices that have none yet
     return password if created else None
 
 

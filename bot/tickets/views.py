@@ -27,6 +27,7 @@ from bot.relay import office_key
 from bot.tickets import service
 from bot.tickets.models import Ticket
 from bot.tickets.schemas import AssignIn, CloseIn, HistoryEntry, ReplyIn, TicketDetail, TicketOut, TransferIn
+from bot.tickets.snippet_views import router as snippets_router
 from catalogue.models import Office
 from core.db import read_scope
 
@@ -263,3 +264,6 @@ def _notify_office(request: Request, ticket: TicketDetail) -> None:
         )
     except Exception:
         log.exception("notification of a transferred ticket failed")
+
+
+router.include_router(snippets_router)  # /api/v1/snippets

@@ -272,6 +272,66 @@ def test_admin_sees_figures_per_office(page: Page) -> None:
     expect(row.get_by_role("cell").first).to_have_text(re.compile(r"^\d+$"))
 
 
+def test_snippet_by_keyboard_then_transfer(page: Page, citizen: httpx.Client, database_url: str) -> None:
+    from bot.tickets.models import Snippet
+
+    with session_scope(database_url) as session:
+        session.add(Snippet(office_id="bohmte", title="Sprechzeiten-Test", body="Das {office_name} ist da: {opening_hours}."))
+    cid, ticket_id = start_handover(citizen, "Hallo, ich suche einen Kurs in Melle")
+    login(page, USERNAME)
+    ticket_button(page, ticket_id).click()
+    expect(page.locator("#detail-h")).to_have_text("Deutschkurs")
+
+    # A Textbaustein by keyboard: Ctrl+Space in the reply, a few letters, Enter: inserted at the cursor, filled.
+    reply = page.get_by_label("Ihre Antwort an die Bürgerin oder den Bürger")
+    reply.focus()
+    page.keyboard.type("Guten Tag! ")
+    page.keyboard.press("Control+Space")
+    search = page.get_by_label("Textbaustein suchen")
+    expect(search).to_be_focused()
+    page.keyboard.type("sprechzeiten-t")
+    expect(page.get_by_role("list", name="Textbausteine").get_by_role("button")).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect(reply).to_be_focused()
+    expect(reply).to_have_value(re.compile(r"^Guten Tag! Das Bildungsbüro Wittlager Land \(Bohmte\) ist da: Mo .+\.$"))
+    expect(search).to_be_hidden()
+
+    # Pass it on to Melle with a reason: it leaves this office's list, the citizen is told in the chat.
+    page.get_by_role("button", name="Weitergeben …").click()
+    office = page.get_by_label("An welches Bildungsbüro?")
+    expect(office).to_be_focused()
+    expect(office.locator("option")).to_have_count(4)  # the other four offices
+    office.select_option("melle")
+    page.get_by_label("Grund (sieht nur das empfangende Büro", exact=False).fill("Wohnt in Melle, möchte dort hin.")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "inbox-transfer-desktop.png"), full_page=True)
+    page.get_by_role("button", name="Weitergeben", exact=True).click()
+    expect(ticket_button(page, ticket_id)).to_have_count(0, timeout=POLL_WAIT)
+    expect(live(page)).to_contain_text("an das Bildungsbüro Ost (Melle) weitergegeben", timeout=2000)
+    expect(page.locator("#detail-empty")).to_be_visible()
+    last = citizen.get(f"/api/v1/conversations/{cid}/messages").json()["messages"][-1]
+    assert "Bildungsbüro Ost (Melle)" in last["text"] and "Wohnt in Melle" not in last["text"]
+
+
+def test_phone_layout(browser: Any, gateway: GatewayThread, citizen: httpx.Client) -> None:
+    """At phone width the list and the ticket stack; nothing is wider than the screen."""
+    _, ticket_id = start_handover(citizen, "Ich brauche Hilfe bei der Anerkennung meines Abschlusses")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE", timezone_id="Europe/Berlin")
+    try:
+        page = context.new_page()
+        page.goto(gateway.url + "/beratung/")
+        login(page, USERNAME)
+        ticket_button(page, ticket_id).click()
+        expect(page.locator("#detail-h")).to_be_focused()
+        page.get_by_role("button", name="Weitergeben …").click()
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, width
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "inbox-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
 def mark_undelivered(gateway: GatewayThread, database_url: str, conversation_id: str, *, sender: str) -> None:
     """The Telegram delivery's own marking (bot blocked, chat deleted …), which also tells the office's inboxes."""
     from bot.telegram.delivery import Delivery

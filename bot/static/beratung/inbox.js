@@ -53,6 +53,8 @@
     transferOpen: $('transfer-open'), transferForm: $('transfer-form'), transferOffice: $('transfer-office'),
     transferReason: $('transfer-reason'), transfer: $('transfer'),
     channelFilter: $('channel-filter'), callbackFilter: $('callback-filter'),
+    snippetOpen: $('snippet-open'), snippetPicker: $('snippet-picker'), snippetSearch: $('snippet-search'),
+    snippetList: $('snippet-list'), snippetEmpty: $('snippet-empty'),
   };
   const filterButtons = Array.from(document.querySelectorAll('[data-filter]'));
   const groups = {};
@@ -76,6 +78,7 @@
     known: null, // ids seen so far (null until the first list arrived)
     filter: 'all',
     channel: '', // '' all, 'web', 'telegram'
+    snippets: [], // Textbausteine of the own office, placeholders filled by the server
     callbackOnly: false,
     selected: null,
     detailGen: 0, // bumped around every action: an older poll answer must not overwrite a newer state
@@ -761,6 +764,7 @@
       ui.closeNote.value = state.notes.get(id) || '';
       hideForm(ui.assignForm, ui.assignOpen);
       hideForm(ui.transferForm, ui.transferOpen);
+      closeSnippets(false);
       ui.transferReason.value = '';
       sessionStorage.setItem(SELECTED_KEY, id);
       for (const [itemId, item] of state.items) {
@@ -873,7 +877,7 @@
     ui.replyForm.hidden = !replyVisible;
     setText(
       ui.replyHint,
-      'Strg+Enter sendet. Höchstens 4000 Zeichen.' +
+      'Strg+Enter sendet, Strg+Leertaste fügt einen Textbaustein ein. Höchstens 4000 Zeichen.' +
         (detail.status === 'waiting' ? ' Mit der ersten Antwort übernehmen Sie das Ticket.' : ''),
     );
     ui.closeForm.hidden = !open;
@@ -1108,6 +1112,11 @@
   }
 
   function onReplyKey(event) {
+    if ((event.key === ' ' || event.code === 'Space') && event.ctrlKey) {
+      event.preventDefault();
+      openSnippets();
+      return;
+    }
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       ui.replyForm.requestSubmit();
@@ -1130,6 +1139,83 @@
       announce('Ticket abgeschlossen.');
       ui.detailHeading.focus();
     });
+  }
+
+  // ------------------------------------------------------------------ Textbausteine
+
+  async function loadSnippets() {
+    try {
+      state.snippets = await api('snippets');
+    } catch (err) {
+      if (!err.quiet) report(err);
+    }
+  }
+
+  function renderSnippets() {
+    const words = ui.snippetSearch.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+    const matching = state.snippets.filter((snippet) => {
+      const haystack = (snippet.title + ' ' + snippet.text).toLowerCase();
+      return words.every((word) => haystack.includes(word));
+    });
+    const items = matching.map((snippet) => {
+      const li = el('li');
+      const button = el('button');
+      button.type = 'button';
+      button.dataset.snippetId = String(snippet.id);
+      button.append(el('span', 's-title', snippet.title), el('span', 's-text', snippet.text));
+      button.addEventListener('click', () => insertSnippet(snippet));
+      li.append(button);
+      return li;
+    });
+    ui.snippetList.replaceChildren(...items);
+    ui.snippetEmpty.hidden = matching.length > 0;
+  }
+
+  async function openSnippets() {
+    if (ui.replyForm.hidden) return;
+    ui.snippetPicker.hidden = false;
+    ui.snippetOpen.setAttribute('aria-expanded', 'true');
+    ui.snippetSearch.value = '';
+    renderSnippets();
+    ui.snippetSearch.focus();
+    await loadSnippets(); // fresh: a colleague may have changed them
+    if (!ui.snippetPicker.hidden) renderSnippets();
+  }
+
+  function closeSnippets(focusReply) {
+    ui.snippetPicker.hidden = true;
+    ui.snippetOpen.setAttribute('aria-expanded', 'false');
+    if (focusReply) ui.reply.focus();
+  }
+
+  function insertSnippet(snippet) {
+    const box = ui.reply;
+    const start = box.selectionStart ?? box.value.length;
+    const end = box.selectionEnd ?? start;
+    box.setRangeText(snippet.text, start, end, 'end');
+    box.dispatchEvent(new Event('input'));
+    closeSnippets(true);
+    announce(`Textbaustein „${snippet.title}“ eingefügt.`);
+  }
+
+  function onSnippetKey(event) {
+    const buttons = Array.from(ui.snippetList.querySelectorAll('button'));
+    const index = buttons.indexOf(document.activeElement);
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      closeSnippets(true);
+    } else if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      if (buttons.length) buttons[Math.min(buttons.length - 1, index + 1)].focus();
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (index <= 0) ui.snippetSearch.focus();
+      else buttons[index - 1].focus();
+    } else if (event.key === 'Enter' && event.target === ui.snippetSearch) {
+      event.preventDefault();
+      const first = state.snippets.find((s) => String(s.id) === (buttons[0] && buttons[0].dataset.snippetId));
+      if (first) insertSnippet(first);
+    }
   }
 
   // ------------------------------------------------------------------ passing on
@@ -1258,6 +1344,9 @@
   ui.reply.addEventListener('keydown', onReplyKey);
   ui.reply.addEventListener('input', () => { if (state.selected) state.drafts.set(state.selected, ui.reply.value); });
   ui.closeForm.addEventListener('submit', onClose);
+  ui.snippetOpen.addEventListener('click', () => (ui.snippetPicker.hidden ? openSnippets() : closeSnippets(true)));
+  ui.snippetSearch.addEventListener('input', renderSnippets);
+  ui.snippetPicker.addEventListener('keydown', onSnippetKey);
   ui.assignOpen.addEventListener('click', onAssignOpen);
   ui.assignForm.addEventListener('submit', onAssign);
   ui.transferOpen.addEventListener('click', onTransferOpen);
