@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     Time,
@@ -182,6 +183,8 @@ class Offer(Base):
     url: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[dt.date | None] = mapped_column(Date)
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Hash of the text the offer is embedded by (catalogue.index.embed_text); its vector is in offer_vectors.
+    text_key: Mapped[str | None] = mapped_column(String(32), index=True)
 
     provider: Mapped[Provider] = relationship(lazy="joined")
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
@@ -197,6 +200,15 @@ class OfferTerm(Base):
     term: Mapped[str] = mapped_column(String(80), primary_key=True)
     offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True, index=True)
     weight: Mapped[float] = mapped_column(Float)
+
+
+class OfferVector(Base):
+    """Sentence embedding (float16) of one distinct offer text; many offers can share it."""
+
+    __tablename__ = "offer_vectors"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class OfferTag(Base):

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from catalogue import semantic
 from catalogue.models import CatalogueState, Offer, OfferTag, OfferTerm
 from catalogue.places import NotFoundError, Place, haversine_km, place_or_raise
 from catalogue.text import expand, fold, terms
@@ -53,6 +54,9 @@ class SearchQuery:
     weekdays: tuple[int, ...] = ()  # ISO weekdays wanted; offers meeting on none of them are dropped
     times_of_day: tuple[str, ...] = ()  # morgens … abends; offers starting at another time are dropped
     prefer_target_groups: tuple[str, ...] = ()  # ranking boost, not a filter ("für meinen Sohn")
+    # The citizen's own sentence (place removed) for the semantic match; the parser's topic words lose what
+    # a sentence means ("wer passt auf meine Kleine auf"). Empty: the topic words are used.
+    meaning: str = ""
     limit: int = 10
     offset: int = 0
 
@@ -208,6 +212,22 @@ def _filters(query: SearchQuery, place: Place | None, today: dt.date) -> list:  
     return conds
 
 
+LEXICAL_SHARE = 0.6  # lexical relevance weighs this much in the fused score, the semantic similarity the rest
+
+
+def fuse(*, lexical: float | None, semantic: float) -> float:
+    """One relevance from both signals (each 0..1, relative to the query's best match).
+
+    A linear blend keeps both readable: an exact word match with a fitting meaning scores highest, a
+    lexical match with an unrelated meaning (Spanish "für Anfänger" for "Computerkurs für Anfänger")
+    drops behind, and a match in meaning alone can still reach the results when no word is shared.
+    With no known query word, meaning is all there is.
+    """
+    if lexical is None:
+        return semantic
+    return LEXICAL_SHARE * lexical + (1 - LEXICAL_SHARE) * semantic
+
+
 def search(*, session: Session, query: SearchQuery, today: dt.date | None = None) -> SearchResult:
     """Offers for a query, best first. Raises NotFoundError for an unknown place."""
     today = today or dt.date.today()
@@ -221,10 +241,13 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
         conds.append(or_(Offer.municipality_ags.is_(None), Offer.municipality_ags != exclude))
 
     weights = query_weights(session, query.q) if query.q.strip() else {}
-    if query.q.strip() and not weights:
+    said = (query.meaning or query.q).strip()
+    meaning = semantic.match(session=session, text=said) if said and semantic.enabled() else None
+    if query.q.strip() and not weights and meaning is None:
         return SearchResult(0, [], place, {})
     # Rank on light rows (id, score, coordinates); load whole offers only for the requested page.
-    light = (Offer.id, Offer.lat, Offer.lon, Offer.online)
+    light = (Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key)
+    rows: dict[str, tuple[float | None, float | None, bool, str | None, float]] = {}
     if weights:
         # CASE rather than a VALUES join: SQLite cannot alias the columns of a VALUES subquery.
         qw = case(*((OfferTerm.term == t, w) for t, w in weights.items()), else_=0.0)
@@ -237,16 +260,24 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
             .order_by(score.desc())
             .limit(MAX_CANDIDATES)
         )
-        rows: list[tuple[str, float | None, float | None, bool, float]] = [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
-    else:
-        rows = [(*r, 1.0) for r in session.execute(select(*light).where(*conds).limit(MAX_CANDIDATES)).all()]
+        rows = {r[0]: (r[1], r[2], r[3], r[4], float(r[5] or 0.0)) for r in session.execute(stmt)}
+    elif not query.q.strip() and meaning is None:
+        rows = {r[0]: (r[1], r[2], r[3], r[4], 1.0) for r in session.execute(select(*light).where(*conds).limit(MAX_CANDIDATES))}
+    if meaning is not None and meaning.candidates:
+        # Offers whose text is among the closest in meaning join the lexical candidates ("Hilfe bei den
+        # Hausaufgaben" finds "Lernförderung" with no word in common).
+        near = select(*light).where(Offer.text_key.in_(meaning.candidates), *conds).limit(MAX_CANDIDATES)
+        for oid, lat, lon, online, key in session.execute(near):
+            rows.setdefault(oid, (lat, lon, online, key, 0.0))
     if not rows:
         return SearchResult(0, [], place, weights)
     # Relevance is relative to the best match, so a weak match stays weak however near it is.
-    best = max(float(r[4]) for r in rows)
+    best = max(r[4] for r in rows.values()) or 1.0
     ranked: list[tuple[float, float, str, float, float | None]] = []
-    for oid, lat, lon, online, raw in rows:
-        relevance = float(raw) / best
+    for oid, (lat, lon, online, key, raw) in rows.items():
+        relevance = raw / best
+        if meaning is not None:
+            relevance = fuse(lexical=relevance if weights else None, semantic=meaning.relevance(key))
         if relevance < MIN_RELEVANCE:
             continue
         distance = None
@@ -370,8 +401,13 @@ def query_from_text(*, session: Session, text: str, **explicit: Any) -> SearchQu
     age = None
     if parsed.age_min is not None:
         age = parsed.age_min
+    meaning = text
+    for part in (parsed.place_text, parsed.postcode):
+        if part and part not in topic:
+            meaning = re.sub(re.escape(part), " ", meaning, flags=re.IGNORECASE)
     values: dict[str, Any] = {
         "q": " ".join(topic),
+        "meaning": " ".join(meaning.split())[:300],
         "municipality": municipality,
         "postcode": parsed.postcode,
         "age": age,

