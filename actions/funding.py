@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from rasa_sdk import Tracker
 
 from actions.base import MessagesAction
@@ -12,74 +16,69 @@ from catalogue.models import Offer
 from catalogue.text import fold
 from core.db import read_scope
 
-FUNDING: dict[str, tuple[str, str]] = {
-    "bildungsgutschein": (
-        r"bildungsgutschein|gutschein|azav|arbeitsagentur|agentur fuer arbeit|jobcenter|arbeitsamt",
-        "Bildungsgutschein: Die Agentur für Arbeit oder das Jobcenter übernimmt die Kosten einer beruflichen "
-        "Weiterbildung, wenn Sie arbeitslos sind oder es zu werden drohen und die Weiterbildung Ihre Chancen "
-        "verbessert. Der Kurs und der Träger müssen nach AZAV zugelassen sein. Wichtig: erst beraten lassen und "
-        "den Gutschein vor Kursbeginn bekommen. Mehr: https://www.arbeitsagentur.de/karriere-und-weiterbildung/"
-        "foerderung-berufliche-weiterbildung",
-    ),
-    "aufstiegs_bafoeg": (
-        r"aufstiegs ?-?bafoeg|meister ?-?bafoeg|afbg|bafoeg",
-        "Aufstiegs-BAföG: für Fortbildungen zum Meister, Fachwirt, Techniker, zur Erzieherin und ähnliche "
-        "Abschlüsse – unabhängig von Alter und Einkommen. Lehrgangs- und Prüfungskosten werden zur Hälfte als "
-        "Zuschuss gezahlt, den Rest gibt es als günstiges Darlehen; bei bestandener Prüfung wird ein Teil "
-        "erlassen. Mehr: https://www.aufstiegs-bafoeg.de",
-    ),
-    "but": (
-        r"bildung und teilhabe|\bbut\b|bildungspaket|teilhabe|lernfoerderung",
-        "Bildung und Teilhabe: Kinder und Jugendliche aus Familien mit Bürgergeld, Sozialhilfe, Wohngeld, "
-        "Kinderzuschlag oder Asylbewerberleistungen bekommen z. B. Lernförderung (Nachhilfe), Zuschüsse zu "
-        "Ausflügen und Klassenfahrten, Mittagessen und Schulbedarf. Den Antrag stellen Sie beim Landkreis "
-        "Osnabrück bzw. beim Jobcenter (MaßArbeit). Mehr: https://www.bildungspaket.bmas.de",
-    ),
-    "bildungspraemie": (
-        r"bildungspraemie|praemiengutschein",
-        "Die Bildungsprämie des Bundes gibt es nicht mehr – das Programm ist Ende 2021 ausgelaufen. Für "
-        "berufliche Weiterbildung kommen heute eher der Bildungsgutschein, das Aufstiegs-BAföG oder die "
-        "Förderung über Ihren Arbeitgeber (Qualifizierungschancengesetz) in Frage. Ihr Bildungsbüro berät "
-        "Sie kostenlos.",
-    ),
-    "landkreis": (
-        r"landkreis|zuschuss|kreis ?-?zuschuss|familienbildung",
-        "Der Landkreis Osnabrück fördert Kurse der Familienbildung; viele Eltern-Kind-Angebote sind deshalb "
-        "günstig oder kostenlos. Bei den einzelnen Angeboten steht, ob ein Zuschuss möglich ist. Ob Ihnen "
-        "darüber hinaus eine Förderung zusteht, klärt Ihr Bildungsbüro mit Ihnen kostenlos.",
-    ),
-    "bamf": (
-        r"integrationskurs|bamf|berufssprachkurs|deutschkurs",
-        "Integrationskurse und Berufssprachkurse: Das Bundesamt für Migration und Flüchtlinge (BAMF) "
-        "übernimmt die Kosten ganz oder größtenteils; wer Bürgergeld bekommt oder zur Teilnahme verpflichtet "
-        "ist, zahlt in der Regel nichts. Den Antrag stellen Sie beim BAMF, bei der Ausländerbehörde oder über "
-        "das Jobcenter. Mehr: https://www.bamf.de",
-    ),
-}
-OVERVIEW = (
-    "Wer die Kosten übernimmt, hängt von Ihrer Lage ab: Bildungsgutschein (Agentur für Arbeit/Jobcenter) für "
-    "berufliche Weiterbildung, Aufstiegs-BAföG für Meister, Fachwirt und Techniker, Bildung und Teilhabe für "
-    "Kinder aus Familien mit Sozialleistungen, das BAMF für Integrations- und Berufssprachkurse, und "
-    "Zuschüsse des Landkreises für Familienbildung. Die Bildungsprämie gibt es seit Ende 2021 nicht mehr. "
-    "Worüber möchten Sie mehr wissen?"
-)
-OVERVIEW_BUTTONS = [
-    {"title": "Bildungsgutschein", "payload": '/ask_funding{"topic": "Bildungsgutschein"}'},
-    {"title": "Aufstiegs-BAföG", "payload": '/ask_funding{"topic": "Aufstiegs-BAföG"}'},
-    {"title": "Bildung und Teilhabe", "payload": '/ask_funding{"topic": "Bildung und Teilhabe"}'},
-    {"title": "Integrationskurs", "payload": '/ask_funding{"topic": "Integrationskurs"}'},
-]
-OFFICE_BUTTON = {"title": "Mein Bildungsbüro", "payload": "/ask_office"}
+DATA = Path(__file__).resolve().parent / "data" / "funding.yml"
 # Words that make a cost question a funding question ("wer bezahlt", "Förderung", "Zuschuss").
 FUNDING_WORDS = r"\b(wer (bezahlt|zahlt|uebernimmt)|foerder\w*|zuschuss\w*|gutschein\w*|bafoeg|uebernimmt)\b"
+OFFICE_BUTTON = {"title": "Mein Bildungsbüro", "payload": "/ask_office"}
 
 
-def funding_answer(text: str) -> tuple[str, list[dict[str, str]]]:
+@cache
+def _data() -> dict[str, Any]:
+    return dict(yaml.safe_load(DATA.read_text(encoding="utf-8")))
+
+
+def _programme_buttons() -> list[dict[str, str]]:
+    shown = ("bildungsgutschein", "aufstiegs_bafoeg", "but", "bamf")
+    names = {key: _data()["programmes"][key]["name"] for key in shown}
+    return [{"title": names[k], "payload": f'/ask_funding{{"topic": "{names[k]}"}}'} for k in shown]
+
+
+def programmes_named(text: str) -> list[str]:
     t = fold(text)
-    answers = [answer for pattern, answer in FUNDING.values() if re.search(pattern, t)]
-    if not answers:
-        return OVERVIEW, OVERVIEW_BUTTONS
-    return "\n\n".join(answers[:2]), [OFFICE_BUTTON]
+    return [key for key, p in _data()["programmes"].items() if re.search(p["cues"], t)]
+
+
+def aspect_asked(text: str) -> str | None:
+    t = fold(text)
+    return next((name for name, cue in _data()["aspects"].items() if re.search(cue, t)), None)
+
+
+@dataclass
+class FundingAnswer:
+    text: str
+    buttons: list[dict[str, str]]
+    programme: str | None  # what the conversation is about now, for the next follow-up
+
+
+def funding_answer(text: str, *, previous: str | None = None) -> FundingAnswer:
+    """The answer for the programme the citizen names, or a follow-up on the one talked about before.
+
+    "muss ich das zurückzahlen?" names no programme: it asks about the last one (``previous``). A question
+    that names neither gets the overview with the programmes as buttons."""
+    data = _data()
+    named = programmes_named(text)
+    aspect = aspect_asked(text)
+    key = named[0] if named else previous
+    if key is None:
+        return FundingAnswer(data["overview"], _programme_buttons(), None)
+    programme = data["programmes"][key]
+    follow_ups = programme.get("follow_ups") or {}
+    if aspect and aspect in follow_ups:
+        return FundingAnswer(follow_ups[aspect], _follow_up_buttons(key, without=aspect), key)
+    if not named and previous:
+        # A follow-up we have no text for: say so and offer what we can answer, rather than repeat.
+        prompt = data["follow_up_prompt"].format(name=programme["name"])
+        return FundingAnswer(prompt, [*_follow_up_buttons(key, without=None), OFFICE_BUTTON], key)
+    texts = [data["programmes"][k]["answer"] for k in named[:2]]
+    return FundingAnswer("\n\n".join(texts), _follow_up_buttons(key, without=None), key)
+
+
+def _follow_up_buttons(key: str, *, without: str | None) -> list[dict[str, str]]:
+    labels = _data()["follow_up_buttons"]
+    available = _data()["programmes"][key].get("follow_ups") or {}
+    return [{"title": label, "payload": label} for aspect, label in labels.items() if aspect != without and aspect in available][
+        :2
+    ] or [OFFICE_BUTTON]
 
 
 _PRICE_QUESTION = re.compile(r"\b(was kostet|kosten|wie teuer|preis|gebuehr|kostenlos|umsonst)\b")
@@ -116,6 +115,6 @@ class ActionFunding(MessagesAction):
             prices = prices_of_shown(shown)
             if prices:
                 text = f"Die Angebote von eben kosten:\n{prices}\nWer Kosten übernehmen kann, erkläre ich gern."
-                return [{"text": text, "buttons": OVERVIEW_BUTTONS[:2] + OVERVIEW_BUTTONS[3:]}], {}
-        text, buttons = funding_answer(" ".join([said, *topics]))
-        return [{"text": text, "buttons": buttons}], {}
+                return [{"text": text, "buttons": _programme_buttons()[:3]}], {}
+        answer = funding_answer(" ".join([said, *topics]), previous=tracker.get_slot("funding_topic"))
+        return [{"text": answer.text, "buttons": answer.buttons}], {"funding_topic": answer.programme}

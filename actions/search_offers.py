@@ -113,6 +113,6 @@ class ActionSearchOffers(MessagesAction):
         outcome = run_search(slots, page=0, record=True)
         if re.search(FUNDING_WORDS, fold(text)):
             # "gibt es Förderung für eine Weiterbildung zur Pflegefachkraft?": who pays first, then the offers.
-            answer, _ = funding_answer(text)
+            answer = funding_answer(text).text
             return [{"text": answer}, *outcome.messages], {**changes, **outcome.slots}
         return outcome.messages, {**changes, **outcome.slots}

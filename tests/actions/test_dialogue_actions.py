@@ -24,19 +24,44 @@ def test_office_info_asks_for_place() -> None:
 
 def test_funding_specific_answers() -> None:
     for text, expected in [
-        ("wie bekomme ich einen Bildungsgutschein", "AZAV"),
+        ("wie bekomme ich einen Bildungsgutschein", "vor Kursbeginn"),
+        ("wer bezahlt meinen deutschkurs", "BAMF"),
+        ("who pays for my german course", "BAMF"),
         ("gibt es Meister-Bafög für den Techniker", "Aufstiegs-BAföG"),
-        ("bildungsprämie beantragen", "Ende 2021"),
+        ("bildungsprämie", "2021"),
         ("bezahlt das BuT die Nachhilfe", "Bildung und Teilhabe"),
+        ("bin arbeitslos, wer zahlt mir nen staplerschein?", "Bildungsgutschein"),
     ]:
-        messages, _ = run_action(ActionFunding(), make_tracker({}, intent="ask_funding", text=text))
+        messages, slots = run_action(ActionFunding(), make_tracker({}, intent="ask_funding", text=text))
         assert expected in messages[0]["text"], text
-        assert "https://" in messages[0]["text"] or "Bildungsbüro" in messages[0]["text"]
+        assert len(messages[0]["text"]) < 420, text  # two or three sentences, not a leaflet
+        assert slots["funding_topic"], text
+
+
+def test_funding_follow_ups_answer_the_question_about_the_programme_before() -> None:
+    def ask(text: str, topic: str | None) -> tuple[str, str | None]:
+        messages, slots = run_action(
+            ActionFunding(), make_tracker({"funding_topic": topic}, intent="ask_funding", text=text)
+        )
+        return messages[0]["text"], slots.get("funding_topic")
+
+    first, topic = ask("wer bezahlt meinen deutschkurs", None)
+    assert topic == "bamf"
+    repay, topic = ask("muss ich das zurückzahlen?", topic)
+    assert "kein Darlehen" in repay and topic == "bamf"
+    where, _ = ask("wo muss ich hin?", topic)
+    assert "Ausländerbehörde" in where
+    assert len({first, repay, where}) == 3
+    loan, _ = ask("muss ich das zurückzahlen?", "aufstiegs_bafoeg")
+    assert "Darlehensteil" in loan
+    unknown, topic = ask("und was ist mit der steuer?", "bildungsgutschein")
+    assert "Bildungsgutschein" in unknown and unknown != first and topic == "bildungsgutschein"
 
 
 def test_funding_overview_with_buttons() -> None:
-    messages, _ = run_action(ActionFunding(), make_tracker({}, intent="ask_funding", text="wer bezahlt das"))
-    assert "Bildungsprämie" in messages[0]["text"] and len(messages[0]["buttons"]) == 4
+    messages, slots = run_action(ActionFunding(), make_tracker({}, intent="ask_funding", text="wer bezahlt das"))
+    assert "BAMF" in messages[0]["text"] and len(messages[0]["buttons"]) == 4
+    assert slots["funding_topic"] is None
 
 
 def test_clarify_offers_the_readings_then_topics_and_a_person() -> None:
