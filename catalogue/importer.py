@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from catalogue.index import index_offer
+from catalogue.index import embed_missing, index_offer
 from catalogue.models import CATEGORIES, FUNDING, PROVIDER_TYPES, SECTORS, TARGET_GROUPS, Offer, Provider
 from catalogue.places import Place, resolve_place, resolve_postcode
 
@@ -561,5 +561,6 @@ def import_rows(
     if report.created or report.updated:
         from catalogue.service import bump_catalogue_version
 
+        embed_missing(session=session, progress=progress)
         bump_catalogue_version(session=session)
     return report
