@@ -3,16 +3,18 @@ that the gateway turns into a ticket for the nearest suitable Bildungsbüro."""
 
 from __future__ import annotations
 
+import asyncio
 import re
-from abc import ABC, abstractmethod
 from typing import Any
 
 from rapidfuzz import fuzz, process
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
-from actions.base import BlockingAction, MessagesAction
+from actions.base import MessagesAction
+from actions.forms import CitizenFormValidation
 from actions.offer_search import TOPIC_BUTTONS
 from catalogue.places import resolve_place
 from catalogue.text import fold
@@ -24,9 +26,8 @@ _WOMAN = {"w", "frau", "weiblich", "beraterin", "einer frau", "eine frau", "lieb
 _MAN = {"m", "mann", "maennlich", "berater", "einem mann", "ein mann", "lieber einen mann"}
 
 
-_CANCEL = re.compile(
-    r"\b(abbrechen|abbruch|stopp?|doch nicht|lass(t)? (es|mal)|vergiss es|will nicht mehr|nicht mehr noetig|beenden)\b"
-)
+# "Rückruf", "anrufen", "Termin": the citizen wants a call or an appointment, which the ticket shows.
+_CALLBACK = re.compile(r"rueckruf|zurueckruf|anruf|telefon|termin|ruf\w* (mich|uns)")
 _QUESTION = re.compile(r"\?\s*$|^(was|wie|wann|wer|wo|warum|wieso|kann|muss|kostet|dauert|gibt es)\b")
 FORM_SLOTS = ("handover_place", "counsellor_language", "counsellor_gender", "handover_consent")
 CANCELLED = "In Ordnung, ich gebe nichts weiter. Wobei kann ich Ihnen sonst helfen?"
@@ -56,13 +57,6 @@ def form_faq(text: str) -> str | None:
     return next((answer for pattern, answer in FORM_FAQ if pattern.search(t)), None)
 
 
-def _text_or_entity(tracker: Tracker, value: Any, entity: str) -> str:
-    for e in (tracker.latest_message or {}).get("entities", []):
-        if e.get("entity") == entity:
-            return str(e.get("value"))
-    return str(value or "")
-
-
 def canonical_language(text: str) -> str | None:
     t = " ".join(fold(text).replace("/", " ").split())
     if not t:
@@ -84,49 +78,58 @@ def canonical_gender(text: str) -> str | None:
     return None
 
 
-class ValidateHandoverForm(BlockingAction):
-    """Validation of the form's slots (FormValidationAction semantics, written out for clarity)."""
+class ValidateHandoverForm(CitizenFormValidation):
+    """The handover form's slots: a known place, a language and a gender we can route by."""
+
+    cancelled_slot = "handover_cancelled"
 
     def name(self) -> str:
         return "validate_handover_form"
 
-    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        events: list[dict[str, Any]] = []
-        requested = tracker.get_slot("requested_slot")
-        said = str((tracker.latest_message or {}).get("text") or "")
-        if _CANCEL.search(fold(said)):
-            # "abbrechen" at any step: the form ends, and action_handover sees the cancellation and sends nothing.
-            return [
-                *(SlotSet(name, None) for name in FORM_SLOTS),
-                SlotSet("handover_cancelled", True),
-                SlotSet("requested_slot", None),
-            ]
-        answer = form_faq(said)
-        if answer and requested:
-            dispatcher.utter_message(text=answer)
-            return [SlotSet(requested, None)]  # the question is asked again, the answer was no slot value
-        place = tracker.get_slot("handover_place")
-        if place is None and (tracker.get_slot("municipality") or tracker.get_slot("postcode")):
-            place = tracker.get_slot("municipality") or tracker.get_slot("postcode")
-        if place is not None:
-            with read_scope() as session:
-                found = resolve_place(session=session, text=str(place))
-                name = found.municipality.name if found else None
-            if name is None and requested == "handover_place":
-                dispatcher.utter_message(text=f"„{str(place)[:60]}“ kenne ich im Landkreis Osnabrück nicht.")
-            events.append(SlotSet("handover_place", name))
-        if requested == "counsellor_language" or tracker.get_slot("counsellor_language") is not None:
-            raw = _text_or_entity(tracker, tracker.get_slot("counsellor_language"), "language")
-            if requested == "counsellor_language" or raw:
-                language = canonical_language(raw)
-                if language is None and requested == "counsellor_language":
-                    dispatcher.utter_message(text="Diese Sprache kenne ich nicht – wählen Sie bitte eine der Schaltflächen.")
-                events.append(SlotSet("counsellor_language", language))
-        if requested == "counsellor_gender" or tracker.get_slot("counsellor_gender") is not None:
-            raw = _text_or_entity(tracker, tracker.get_slot("counsellor_gender"), "counsellor_gender")
-            if requested == "counsellor_gender" or raw:
-                events.append(SlotSet("counsellor_gender", canonical_gender(raw)))
+    def answer_question(self, text: str) -> str | None:
+        return form_faq(text)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        events = await super().run(dispatcher, tracker, domain)
+        said = fold(str((tracker.latest_message or {}).get("text") or ""))
+        if _CALLBACK.search(said) and not tracker.get_slot("callback_wished"):
+            events.append(SlotSet("callback_wished", True))
         return events
+
+    async def extract_handover_place(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        # A place said earlier in the conversation ("Deutschkurs in Melle") is the place of the handover too.
+        if tracker.get_slot("handover_place") is None and (tracker.get_slot("municipality") or tracker.get_slot("postcode")):
+            return {"handover_place": tracker.get_slot("municipality") or tracker.get_slot("postcode")}
+        return {}
+
+    async def validate_handover_place(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = await asyncio.to_thread(_municipality_name, str(value))
+        if name is None and tracker.get_slot("requested_slot") == "handover_place":
+            dispatcher.utter_message(text=f"„{str(value)[:60]}“ kenne ich im Landkreis Osnabrück nicht.")
+        return {"handover_place": name}
+
+    def validate_counsellor_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        language = canonical_language(self.said(tracker, "language", value))
+        if language is None and tracker.get_slot("requested_slot") == "counsellor_language":
+            dispatcher.utter_message(text="Diese Sprache kenne ich nicht – wählen Sie bitte eine der Schaltflächen.")
+        return {"counsellor_language": language}
+
+    def validate_counsellor_gender(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return {"counsellor_gender": canonical_gender(self.said(tracker, "counsellor_gender", value))}
+
+
+def _municipality_name(text: str) -> str | None:
+    with read_scope() as session:
+        found = resolve_place(session=session, text=text)
+        return found.municipality.name if found else None
 
 
 class ActionHandover(MessagesAction):
@@ -139,6 +142,7 @@ class ActionHandover(MessagesAction):
             return [{"text": CANCELLED, "buttons": TOPIC_BUTTONS[:4]}], {
                 **reset,
                 "handover_cancelled": None,
+                "callback_wished": None,
                 "requested_slot": None,
             }
         language = tracker.get_slot("counsellor_language")
@@ -150,63 +154,8 @@ class ActionHandover(MessagesAction):
             "consent": bool(tracker.get_slot("handover_consent")),
             "topic": tracker.get_slot("topic"),
             "reason": tracker.get_slot("handover_reason") or "Wunsch nach persönlicher Beratung",
+            "callback": bool(tracker.get_slot("callback_wished")),
         }
         # The gateway creates the ticket: it has the transcript, the channel and the office's inbox.
         message = {"action": "handover", "handover_request": request}
-        return [message], {"handover_consent": None, "handover_reason": None, "requested_slot": None}
-
-
-class _Ask(MessagesAction, ABC):
-    """One question of the handover form, with buttons for the usual answers."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str: ...
-
-    text = ""
-    buttons: tuple[dict[str, str], ...] = ()
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
-
-    def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-        return [{"text": self.text, "buttons": list(self.buttons)}], {}
-
-
-class AskPlace(_Ask):
-    slot = "handover_place"
-    text = (
-        "Gern verbinde ich Sie mit einer Beraterin oder einem Berater Ihres Bildungsbüros. "
-        "In welcher Gemeinde wohnen Sie? (Name oder Postleitzahl)"
-    )
-
-
-class AskLanguage(_Ask):
-    slot = "counsellor_language"
-    text = "Möchten Sie die Beratung in einer bestimmten Sprache?"
-    buttons = (
-        {"title": "egal / Deutsch", "payload": '/inform{"language": "egal"}'},
-        *(
-            {"title": lang, "payload": f'/inform{{"language": "{lang}"}}'}
-            for lang in ("Englisch", "Türkisch", "Arabisch", "Russisch", "Ukrainisch")
-        ),
-    )
-
-
-class AskGender(_Ask):
-    slot = "counsellor_gender"
-    text = "Möchten Sie lieber von einer Frau oder einem Mann beraten werden?"
-    buttons = (
-        {"title": "Frau", "payload": '/inform{"counsellor_gender": "w"}'},
-        {"title": "Mann", "payload": '/inform{"counsellor_gender": "m"}'},
-        {"title": "egal", "payload": '/inform{"counsellor_gender": "egal"}'},
-    )
-
-
-class AskConsent(_Ask):
-    slot = "handover_consent"
-    text = (
-        "Darf ich unseren bisherigen Chat an die Beratung weitergeben? Dann müssen Sie nichts doppelt erzählen. "
-        "Ohne Ihr Einverständnis sieht die Beratung nur, was Sie ab jetzt schreiben."
-    )
-    buttons = ({"title": "Ja, weitergeben", "payload": "/affirm"}, {"title": "Nein", "payload": "/deny"})
+        return [message], {"handover_consent": None, "handover_reason": None, "callback_wished": None, "requested_slot": None}

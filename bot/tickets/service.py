@@ -83,11 +83,20 @@ def handover_info(ticket: Ticket, office: Office) -> dict[str, Any]:
     return {"ticket_id": ticket.id, "status": ticket.status, "office": {"id": office.id, "name": office.name}}
 
 
+CALLBACK_PROMPT = "Für den Rückruf schreiben Sie hier bitte Ihre Telefonnummer und wann Sie gut erreichbar sind."
+
+
 def summary_from(messages: list[Message], request: dict[str, Any]) -> dict[str, Any]:
     """What the counsellor needs first: what was searched, which offers were shown, why handed over.
     Without the citizen's consent nothing from before the handover: only the office's own routing facts."""
+    # A call back wished ("Rückruf bitte") is part of the request itself, not of the chat before it.
+    callback = bool(request.get("callback"))
     if not request.get("consent"):
-        return {"reason": "Die Bürgerin / der Bürger möchte den bisherigen Chat nicht teilen", "offers_shown": []}
+        return {
+            "reason": "Die Bürgerin / der Bürger möchte den bisherigen Chat nicht teilen",
+            "offers_shown": [],
+            "callback": callback,
+        }
     shown = [
         {"id": o.get("id"), "title": o.get("title"), "municipality": o.get("municipality")}
         for m in messages
@@ -98,6 +107,7 @@ def summary_from(messages: list[Message], request: dict[str, Any]) -> dict[str, 
         "municipality": request.get("municipality"),
         "reason": request.get("reason") or "Wunsch nach persönlicher Beratung",
         "offers_shown": shown,
+        "callback": callback,
     }
 
 
@@ -135,6 +145,8 @@ def open_ticket(
     session.flush()
     record(session=session, ticket=ticket, kind="created", to_office=ticket.office_id)
     text = citizen_notice(found, now=now)
+    if request.get("callback"):
+        text += " " + CALLBACK_PROMPT
     message = conversations.append(
         session=session,
         conversation=conversation,
@@ -311,8 +323,7 @@ def list_for(
     channel: str | None = None,
     callback: bool | None = None,
 ) -> list[Ticket]:
-    """The tickets the counsellor may see; ``callback`` True: only those with a phone number or e-mail address left
-    for a call back (False: only those without)."""
+    """The tickets the counsellor may see; ``callback`` True: only those with a call back wished (False: without)."""
     stmt = select(Ticket).order_by(Ticket.created_at)
     if not counsellor.is_admin:
         stmt = stmt.where(Ticket.office_id == counsellor.office_id)
@@ -320,10 +331,15 @@ def list_for(
         stmt = stmt.where(Ticket.status == status)
     if channel:
         stmt = stmt.where(Ticket.channel == channel)
-    wished = (Ticket.callback_phone.is_not(None)) | (Ticket.callback_email.is_not(None))
+    tickets = list(session.scalars(stmt))
     if callback is not None:
-        stmt = stmt.where(wished if callback else ~wished)
-    return list(session.scalars(stmt))
+        tickets = [t for t in tickets if callback_wished(t) == callback]
+    return tickets
+
+
+def callback_wished(ticket: Ticket) -> bool:
+    """A call back asked for ("Rückruf bitte") or made possible (a phone number or e-mail address left)."""
+    return bool(ticket.callback_phone or ticket.callback_email or (ticket.summary or {}).get("callback"))
 
 
 def usernames(*, session: Session) -> dict[int, str]:

@@ -55,7 +55,7 @@ def ticket_out(ticket: Ticket, names: dict[int, str]) -> dict[str, object]:
         "waiting_minutes": round(max(waiting, 0.0), 1),
         "conversation_deleted": ticket.conversation_id is None,
         "title": ticket.title or DEFAULT_TITLE,
-        "callback_wished": bool(ticket.callback_phone or ticket.callback_email),
+        "callback_wished": service.callback_wished(ticket),
         "assignee": names.get(ticket.claimed_by) if ticket.claimed_by else None,
     }
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clarify import ActionClarify
@@ -40,9 +42,7 @@ def test_funding_specific_answers() -> None:
 
 def test_funding_follow_ups_answer_the_question_about_the_programme_before() -> None:
     def ask(text: str, topic: str | None) -> tuple[str, str | None]:
-        messages, slots = run_action(
-            ActionFunding(), make_tracker({"funding_topic": topic}, intent="ask_funding", text=text)
-        )
+        messages, slots = run_action(ActionFunding(), make_tracker({"funding_topic": topic}, intent="ask_funding", text=text))
         return messages[0]["text"], slots.get("funding_topic")
 
     first, topic = ask("wer bezahlt meinen deutschkurs", None)
@@ -118,6 +118,13 @@ def test_out_of_scope_refers_to_the_right_service() -> None:
         assert "Bildungs- und Familienangeboten" in messages[0]["text"]
 
 
+def with_slot_set(tracker: Tracker, slot: str, value: Any) -> Tracker:
+    """The tracker as the form sees it after a mapping filled ``slot`` in this turn."""
+    tracker.events.append({"event": "user", "text": str(value)})
+    tracker.events.append({"event": "slot", "name": slot, "value": value})
+    return tracker
+
+
 def test_handover_form_can_be_cancelled_and_answers_questions() -> None:
     from actions.handover import ActionHandover, ValidateHandoverForm
 
@@ -131,6 +138,38 @@ def test_handover_form_can_be_cancelled_and_answers_questions() -> None:
     question = make_tracker({"requested_slot": "handover_place"}, intent="inform", text="was passiert wenn das büro zu hat?")
     [answer], slots = run_action(ValidateHandoverForm(), question)
     assert "nächsten Öffnungszeit" in answer["text"] and slots == {"handover_place": None}
+
+
+def test_handover_form_validates_its_slots_as_a_form_validation_action() -> None:
+    from rasa_sdk.forms import FormValidationAction
+
+    from actions.handover import ValidateHandoverForm
+
+    assert isinstance(ValidateHandoverForm(), FormValidationAction)
+    place = make_tracker({"requested_slot": "handover_place", "handover_place": "bramsch"}, intent="inform", text="bramsch")
+    messages, slots = run_action(ValidateHandoverForm(), with_slot_set(place, "handover_place", "bramsch"))
+    assert slots["handover_place"] == "Bramsche" and not messages
+    unknown = make_tracker({"requested_slot": "handover_place", "handover_place": "Hamburg"}, intent="inform", text="Hamburg")
+    [message], slots = run_action(ValidateHandoverForm(), with_slot_set(unknown, "handover_place", "Hamburg"))
+    assert "kenne ich im Landkreis Osnabrück nicht" in message["text"] and slots["handover_place"] is None
+    asked = {"requested_slot": "counsellor_language", "counsellor_language": "türkich"}
+    language = make_tracker(asked, intent="inform", text="türkich")
+    _, slots = run_action(ValidateHandoverForm(), with_slot_set(language, "counsellor_language", "türkich"))
+    assert slots["counsellor_language"] == "Türkisch"
+
+
+def test_a_call_back_wish_reaches_the_ticket_request() -> None:
+    from actions.handover import ActionHandover, ValidateHandoverForm
+
+    start = make_tracker({}, intent="request_counsellor", text="ich hätte gern einen Rückruf")
+    _, slots = run_action(ValidateHandoverForm(), start)
+    assert slots["callback_wished"] is True
+    plain = make_tracker({}, intent="request_counsellor", text="ich will mit einem menschen sprechen")
+    _, slots = run_action(ValidateHandoverForm(), plain)
+    assert "callback_wished" not in slots
+    done = {"handover_place": "Melle", "counsellor_language": "egal", "counsellor_gender": "egal", "handover_consent": True}
+    [request], reset = run_action(ActionHandover(), make_tracker({**done, "callback_wished": True}, intent="affirm"))
+    assert request["custom"]["handover_request"]["callback"] is True and reset["callback_wished"] is None
 
 
 def test_unsure_between_inform_and_search_still_searches() -> None:

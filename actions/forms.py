@@ -1,0 +1,66 @@
+"""The one base of our form validations: what every form of the assistant does besides checking its slots.
+
+Rasa's ``FormValidationAction`` fills and checks slots; a citizen in the middle of a form also cancels
+("abbrechen", "doch nicht"), asks a question ("was kostet das?") or answers with a detail the form did not
+ask for yet. This base class handles the first two the same way for every form, before the subclass's
+``extract_<slot>``/``validate_<slot>`` methods run:
+
+- a cancellation empties the form's slots, sets the form's ``cancelled_slot`` and ends the loop, so the
+  form's submit action can say "In Ordnung" instead of submitting;
+- a question the subclass can answer (:meth:`answer_question`) is answered, and the slot that the
+  ``from_text`` mapping filled with the question is emptied again, so the form asks its question again.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from catalogue.text import fold
+
+CANCEL = re.compile(
+    r"\b(abbrechen|abbruch|stopp?|doch nicht|lass(t)? (es|mal)|vergiss es|will nicht mehr|nicht mehr noetig|beenden)\b"
+)
+
+
+class CitizenFormValidation(FormValidationAction, ABC):
+    """Shared behaviour of the assistant's forms: cancel at every step, questions answered in between."""
+
+    @property
+    @abstractmethod
+    def cancelled_slot(self) -> str:
+        """The bool slot the form's submit action reads to tell a cancellation from a completed form."""
+
+    def answer_question(self, text: str) -> str | None:
+        """The answer to a question asked in the middle of the form, or None if the text is no such question."""
+        return None
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        said = str((tracker.latest_message or {}).get("text") or "")
+        if CANCEL.search(fold(said)):
+            return [
+                *(SlotSet(name, None) for name in self.domain_slots(domain)),
+                SlotSet(self.cancelled_slot, True),
+                SlotSet("requested_slot", None),
+            ]
+        requested = tracker.get_slot("requested_slot")
+        answer = self.answer_question(said)
+        if answer and requested:
+            dispatcher.utter_message(text=answer)
+            return [SlotSet(requested, None)]
+        return await super().run(dispatcher, tracker, domain)
+
+    @staticmethod
+    def said(tracker: Tracker, entity: str, value: Any) -> str:
+        """The entity the NLU found in this message, else the slot's value (the message text via from_text)."""
+        for e in (tracker.latest_message or {}).get("entities", []):
+            if e.get("entity") == entity:
+                return str(e.get("value"))
+        return str(value or "")
