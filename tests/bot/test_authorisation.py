@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,20 @@ class World:
             ticket_id: str = r.json()["messages"][-1]["handover"]["ticket_id"]
             return ticket_id
 
+    def snippet(self) -> str:
+        """A new Textbaustein of the own office."""
+        from bot.tickets.models import Snippet
+
+        with session_scope(self.database_url) as session:
+            snippet = Snippet(office_id=OWN_OFFICE, title=f"Gruß {uuid.uuid4().hex[:8]}", body="Viele Grüße, {office_name}")
+            session.add(snippet)
+            session.flush()
+            return str(snippet.id)
+
+
+def _new_snippet(world: World, caller: str) -> dict[str, Any]:
+    return {"title": f"Baustein {uuid.uuid4().hex[:8]}", "body": "Wir sind erreichbar: {opening_hours}"}
+
 
 @dataclass(frozen=True)
 class Expect:
@@ -107,6 +122,11 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("POST", "/api/v1/tickets/{ticket_id}/assign"): Expect(200, 403, 200, lambda w, c: {"username": ACCOUNTS["colleague"]}),
     ("GET", "/api/v1/tickets/{ticket_id}/assignees"): Expect(200, 403, 200),
     ("GET", "/api/v1/figures"): Expect(403, 403, 200),
+    # Textbausteine: everyone lists and writes their own office's; a snippet of the own office is refused to the other.
+    ("GET", "/api/v1/snippets"): Expect(200, 200, 200),
+    ("POST", "/api/v1/snippets"): Expect(201, 201, 201, _new_snippet),
+    ("PUT", "/api/v1/snippets/{snippet_id}"): Expect(200, 403, 200, _new_snippet),
+    ("DELETE", "/api/v1/snippets/{snippet_id}"): Expect(204, 403, 204),
 }
 
 
@@ -200,9 +220,12 @@ def test_authorisation(world: World, method: str, path: str, caller: str) -> Non
     assert (method, path) in EXPECTED, f"{method} {path} needs a login but has no line in EXPECTED: add one"
     expect = EXPECTED[(method, path)]
     parameters = {name: None for name in _path_parameters(path)}
-    unknown = set(parameters) - {"ticket_id"}
+    makers = {"ticket_id": world.ticket, "snippet_id": world.snippet}
+    unknown = set(parameters) - set(makers)
     assert not unknown, f"{method} {path}: teach this test how to make a {unknown}"
-    url = path.replace("{ticket_id}", world.ticket()) if "ticket_id" in parameters else path
+    url = path
+    for name in parameters:
+        url = url.replace("{" + name + "}", makers[name]())
     wanted = getattr(expect, caller) if caller in SIGNED_IN else 401
     body = expect.body(world, caller) if expect.body else None  # well-formed for the refused callers too
     headers = _authorization(world, caller)
