@@ -284,7 +284,9 @@ def test_snippet_by_keyboard_then_transfer(page: Page, citizen: httpx.Client, da
 
     # A Textbaustein by keyboard: Ctrl+Space in the reply, a few letters, Enter: inserted at the cursor, filled.
     reply = page.get_by_label("Ihre Antwort an die Bürgerin oder den Bürger")
+    expect(reply).to_be_visible()  # the reply form shows once the ticket's detail has loaded (slow on a busy machine)
     reply.focus()
+    expect(reply).to_be_focused()
     page.keyboard.type("Guten Tag! ")
     page.keyboard.press("Control+Space")
     search = page.get_by_label("Textbaustein suchen")
