@@ -114,10 +114,17 @@ class Office(Base):
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     email: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address: Mapped[str | None] = mapped_column(String(200))
+    # Set once the office's data was edited in the inbox: reloading the reference data then keeps its hours.
+    edited_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
     hours: Mapped[list[OfficeHours]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="(OfficeHours.weekday, OfficeHours.opens)"
+    )
+    closures: Mapped[list[OfficeClosure]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="OfficeClosure.first_day"
     )
 
 
@@ -131,6 +138,18 @@ class OfficeHours(Base):
     weekday: Mapped[int] = mapped_column(Integer)
     opens: Mapped[dt.time] = mapped_column(Time)
     closes: Mapped[dt.time] = mapped_column(Time)
+
+
+class OfficeClosure(Base):
+    """Days the office is closed although its hours say open (holidays, training days), both days included."""
+
+    __tablename__ = "office_closures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    office_id: Mapped[str] = mapped_column(ForeignKey("offices.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    label: Mapped[str | None] = mapped_column(String(120))
 
 
 class Provider(Base):

@@ -4,6 +4,7 @@ from alembic import context
 
 import bot.conversations.models
 import bot.counsellors.models
+import bot.offices.models
 import bot.telegram.models
 import bot.tickets.models  # noqa: F401
 import catalogue.models  # noqa: F401

@@ -22,6 +22,9 @@ class Counsellor(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Part of every token; raised by a password change, which so revokes every token issued before.
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A disabled account cannot log in, and its tokens are refused at once.
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    disabled_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class RevokedToken(Base):

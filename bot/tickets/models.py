@@ -8,7 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core.db import Base, UTCDateTime, utcnow
 
 STATUSES = ("waiting", "active", "closed")
-EVENT_KINDS = ("created", "claimed", "assigned", "transferred", "closed", "withdrawn", "deleted")
+EVENT_KINDS = (
+    "created", "claimed", "assigned", "transferred", "replied", "closed", "withdrawn", "deleted",
+    "released", "callback_requested", "callback_done", "callback_reopened",
+)  # fmt: skip
 
 
 class Ticket(Base):
@@ -46,6 +49,10 @@ class Ticket(Base):
     # The last transfer, for the receiving office (the history keeps every one).
     transferred_from: Mapped[str | None] = mapped_column(String(40))
     transfer_reason: Mapped[str | None] = mapped_column(Text)
+    # The call back: done when and by whom, with the counsellor's note (free text: wiped with the conversation).
+    callback_done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    callback_done_by: Mapped[str | None] = mapped_column(String(80))
+    callback_note: Mapped[str | None] = mapped_column(Text)
 
 
 class TicketEvent(Base):
@@ -64,6 +71,8 @@ class TicketEvent(Base):
     to_office: Mapped[str | None] = mapped_column(String(40))
     assignee: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str | None] = mapped_column(Text)
+    # Written by the system, never the citizen's or a counsellor's words: e.g. "Kontaktdaten: Telefon".
+    detail: Mapped[str | None] = mapped_column(String(200))
 
 
 class Snippet(Base):
