@@ -18,6 +18,8 @@ class Conversation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_activity: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     next_seq: Mapped[int] = mapped_column(Integer, default=1)
+    # The language the assistant speaks here (BCP 47 code): set by the citizen or detected from the messages.
+    language: Mapped[str] = mapped_column(String(8), default="de", server_default="de")
 
     messages: Mapped[list[Message]] = relationship(cascade="all, delete-orphan", passive_deletes=True, order_by="Message.seq")
 
