@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.models import Municipality, MunicipalityAlias, MunicipalityPostcode, Office
+from catalogue.models import Municipality, MunicipalityAlias, MunicipalityPostcode, Office, OfficeClosure
 from catalogue.text import fold
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -128,23 +128,47 @@ def nearest_office(*, session: Session, municipality: Municipality) -> tuple[Off
     return nearest_offices(session=session, municipality=municipality)[0]
 
 
+def closure_on(office: Office, day: dt.date) -> OfficeClosure | None:
+    """The closure (holiday, training day …) that covers ``day``, if any."""
+    return next((c for c in office.closures if c.first_day <= day <= c.last_day), None)
+
+
 def is_open(office: Office, at: dt.datetime | None = None) -> bool:
     now = (at or dt.datetime.now(BERLIN)).astimezone(BERLIN)
+    if closure_on(office, now.date()):
+        return False
     return any(h.weekday == now.isoweekday() and h.opens <= now.time() < h.closes for h in office.hours)
 
 
+OPENING_HORIZON_DAYS = 62  # closures (Christmas, summer) may span weeks
+
+
 def next_opening(office: Office, at: dt.datetime | None = None) -> dt.datetime | None:
-    """When the office next opens (now, if it is open)."""
+    """When the office next opens (now, if it is open), closures skipped."""
     now = (at or dt.datetime.now(BERLIN)).astimezone(BERLIN)
     if is_open(office, now):
         return now
-    for days in range(0, 8):
+    for days in range(0, OPENING_HORIZON_DAYS + 1):
         day = (now + dt.timedelta(days=days)).date()
+        if closure_on(office, day):
+            continue
         for h in sorted((h for h in office.hours if h.weekday == day.isoweekday()), key=lambda h: h.opens):
             start = dt.datetime.combine(day, h.opens, tzinfo=BERLIN)
             if start > now:
                 return start
     return None
+
+
+def closures_text(office: Office, *, today: dt.date | None = None, within_days: int = 30) -> str:
+    """Closures from today until ``within_days`` ahead, in German: "geschlossen 23.12.–02.01. (Weihnachten)"."""
+    today = today or dt.datetime.now(BERLIN).date()
+    parts = []
+    for c in office.closures:
+        if c.last_day < today or c.first_day > today + dt.timedelta(days=within_days):
+            continue
+        span = f"{c.first_day:%d.%m.}" if c.first_day == c.last_day else f"{c.first_day:%d.%m.}–{c.last_day:%d.%m.}"
+        parts.append(span + (f" ({c.label})" if c.label else ""))
+    return ("geschlossen " + ", ".join(parts)) if parts else ""
 
 
 WEEKDAYS_DE = ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So")

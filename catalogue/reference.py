@@ -72,7 +72,8 @@ def load_reference_data(*, session: Session, data_dir: Path = DATA) -> dict[str,
         office.name = row["name"]
         office.municipality_ags = by_name[row["municipality"]].ags
         office.lat, office.lon = float(row["lat"]), float(row["lon"])
-        office.hours = [OfficeHours(weekday=d, opens=o, closes=c) for d, o, c in parse_opening_hours(row["opening_hours"])]
+        if office.edited_at is None:  # hours edited in the inbox win over the file
+            office.hours = [OfficeHours(weekday=d, opens=o, closes=c) for d, o, c in parse_opening_hours(row["opening_hours"])]
         session.add(office)
     session.flush()
     return {"municipalities": len(by_name), "aliases": len(aliases), "offices": len(_rows(data_dir / "offices.csv"))}

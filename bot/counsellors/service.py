@@ -83,7 +83,16 @@ def set_password(*, session: Session, counsellor: Counsellor, password: str) -> 
     session.flush()
 
 
+class AccountDisabledError(Exception):
+    """The account is disabled: no login, no token. The message is German."""
+
+
+DISABLED = "Dieses Konto ist gesperrt. Bitte wenden Sie sich an die Kreisverwaltung."
+
+
 def authenticate(*, session: Session, username: str, password: str) -> Counsellor | None:
+    """The account for a right password, else None; a disabled account raises :class:`AccountDisabledError` (only
+    after the right password, so that the message says nothing about accounts to someone guessing)."""
     counsellor = get_by_username(session=session, username=username[:80])
     if counsellor is None:
         _hasher.hash(password[:200])  # same cost as a real check: no user enumeration by timing
@@ -92,6 +101,8 @@ def authenticate(*, session: Session, username: str, password: str) -> Counsello
         _hasher.verify(counsellor.password_hash, password[:200])
     except (VerifyMismatchError, InvalidHashError):
         return None
+    if counsellor.disabled_at is not None:
+        raise AccountDisabledError(DISABLED)
     return counsellor
 
 
@@ -125,12 +136,17 @@ def _claims(token: str, secret: str) -> dict[str, object] | None:
 
 
 def counsellor_from_token(*, session: Session, token: str, secret: str) -> Counsellor | None:
-    """The token's counsellor, unless the token is expired, logged out or older than the last password change."""
+    """The token's counsellor, unless the token is expired, logged out or older than the last password change;
+    :class:`AccountDisabledError` for a disabled account's token, whenever it was issued."""
     claims = _claims(token, secret)
     if claims is None:
         return None
     counsellor = session.get(Counsellor, int(str(claims["sub"])))
-    if counsellor is None or claims.get("ver") != (counsellor.token_version or 0):
+    if counsellor is None:
+        return None
+    if counsellor.disabled_at is not None:
+        raise AccountDisabledError(DISABLED)
+    if claims.get("ver") != (counsellor.token_version or 0):
         return None
     if session.get(RevokedToken, str(claims["jti"])) is not None:
         return None

@@ -22,7 +22,7 @@ class Token(BaseModel):
     token_type: str = "bearer"
 
 
-@router.post("/token", response_model=Token, responses=errors(401, 429))
+@router.post("/token", response_model=Token, responses=errors(401, 403, 429))
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], session: SessionDep, limiter: LimiterDep, request: Request
 ) -> Token:
@@ -38,7 +38,10 @@ def login(
     )
     if not all(limiter.allow(key, limit) for key, limit in budgets):
         raise HTTPException(429, "Zu viele Anmeldeversuche. Bitte warten Sie eine Minute.", headers={"Retry-After": "60"})
-    counsellor = service.authenticate(session=session, username=form.username, password=form.password)
+    try:
+        counsellor = service.authenticate(session=session, username=form.username, password=form.password)
+    except service.AccountDisabledError as exc:
+        raise HTTPException(403, str(exc)) from None
     if counsellor is None:
         raise HTTPException(401, "Benutzername oder Passwort ist falsch.", headers={"WWW-Authenticate": "Bearer"})
     return Token(access_token=service.issue_token(counsellor, secret=request.app.state.settings.jwt_key))
@@ -47,7 +50,10 @@ def login(
 def current_counsellor(request: Request, session: SessionDep, token: Annotated[str | None, Depends(oauth2)]) -> Counsellor:
     if not token:
         raise HTTPException(401, "Bitte melden Sie sich an.", headers={"WWW-Authenticate": "Bearer"})
-    counsellor = service.counsellor_from_token(session=session, token=token, secret=request.app.state.settings.jwt_key)
+    try:
+        counsellor = service.counsellor_from_token(session=session, token=token, secret=request.app.state.settings.jwt_key)
+    except service.AccountDisabledError as exc:
+        raise HTTPException(401, str(exc), headers={"WWW-Authenticate": "Bearer"}) from None
     if counsellor is None:
         raise HTTPException(
             401, "Ihre Anmeldung ist abgelaufen. Bitte melden Sie sich neu an.", headers={"WWW-Authenticate": "Bearer"}

@@ -35,20 +35,27 @@ class TicketOut(BaseModel):
     assignee: str | None = Field(description="User name of the counsellor who has the ticket")
     transferred_from: str | None = Field(description="Office that passed the ticket on last")
     transfer_reason: str | None = Field(description="Why it was passed on, for the receiving office")
+    callback_done_at: dt.datetime | None = Field(description="When the call back was marked done (null: open)")
+    callback_done_by: str | None = Field(description="User name of the counsellor who marked it done")
 
 
 class HistoryEntry(BaseModel):
     at: dt.datetime
-    kind: str = Field(description="created, claimed, assigned, transferred, closed, withdrawn or deleted")
+    kind: str = Field(
+        description="created, claimed, assigned, transferred, replied, closed, withdrawn, deleted, released, "
+        "callback_requested, callback_done or callback_reopened"
+    )
     actor: str | None = Field(description="User name of the counsellor; null: the citizen or the system")
     from_office: str | None
     to_office: str | None
     assignee: str | None
     reason: str | None
+    detail: str | None = Field(description="The system's words about the action, e.g. which kind of contact data came")
 
 
 class TicketDetail(TicketOut):
     close_note: str | None
+    callback_note: str | None = Field(description="The counsellor's note on the call back, for the office")
     transcript: list[MessageOut]
     history: list[HistoryEntry]
 
@@ -68,3 +75,8 @@ class TransferIn(BaseModel):
 
 class AssignIn(BaseModel):
     username: str = Field(min_length=1, max_length=80, description="A colleague of the ticket's office")
+
+
+class CallbackIn(BaseModel):
+    done: bool = Field(description="true: the call back is done; false: open again")
+    note: str | None = Field(default=None, max_length=2000, description="For colleagues, e.g. what was agreed")

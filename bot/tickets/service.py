@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import secrets
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from bot.conversations import service as conversations
 from bot.conversations.models import Conversation, Message
@@ -17,7 +19,7 @@ from bot.counsellors.models import Counsellor
 from bot.counsellors.service import LANGUAGE_NAMES, get_by_username
 from bot.tickets.models import Ticket, TicketEvent
 from catalogue.models import Office
-from catalogue.places import BERLIN, is_open, nearest_offices, next_opening, resolve_place
+from catalogue.places import BERLIN, closure_on, is_open, nearest_offices, next_opening, resolve_place
 from catalogue.text import fold
 from core.db import utcnow
 
@@ -144,7 +146,10 @@ def open_ticket(
     session.add(ticket)
     session.flush()
     record(session=session, ticket=ticket, kind="created", to_office=ticket.office_id)
-    text = citizen_notice(found, now=now)
+    if request.get("callback"):
+        record(session=session, ticket=ticket, kind="callback_requested", detail="Rückruf im Chat gewünscht")
+    text = citizen_notice(found, now=now, expectation=expectation(session=session, office=found.office, now=now),
+                          callback=bool(request.get("callback")))  # fmt: skip
     if request.get("callback"):
         text += " " + CALLBACK_PROMPT
     message = conversations.append(
@@ -157,7 +162,11 @@ def open_ticket(
     return ticket, message
 
 
-def citizen_notice(found: Route, *, now: dt.datetime | None = None) -> str:
+def citizen_notice(
+    found: Route, *, now: dt.datetime | None = None, expectation: str | None = None, callback: bool = False
+) -> str:
+    """What the citizen reads at the handover: who has the request, what to expect (``expectation``: see
+    :func:`expectation`) and, when the office is closed, when it opens again and that it can call back."""
     office = found.office
     parts = []
     if found.fallback_from:
@@ -166,18 +175,98 @@ def citizen_notice(found: Route, *, now: dt.datetime | None = None) -> str:
         )
     if is_open(office, now):
         parts.append(
-            f"Ich habe Ihre Anfrage an das {office.name} weitergegeben. "
-            "Gleich meldet sich eine Beraterin oder ein Berater hier im Chat."
+            f"Ich habe Ihre Anfrage an das {office.name} weitergegeben. Eine Beraterin oder ein Berater meldet sich hier im Chat."
+        )
+        if expectation:
+            parts.append(expectation)
+        parts.append(
+            "Sie können schon jetzt Ihr Anliegen schreiben – gern auch eine Telefonnummer oder E-Mail-Adresse, "
+            "wenn Sie lieber zurückgerufen oder angeschrieben werden möchten (freiwillig)."
         )
     else:
-        opening = next_opening(office, now)
-        when = f"ab {_weekday(opening)} {opening:%H:%M} Uhr" if opening else "am nächsten Werktag"
-        parts.append(f"Das {office.name} ist gerade geschlossen. Ihre Anfrage ist gespeichert; Sie bekommen eine Antwort {when}.")
-    parts.append(
-        "Sie können schon jetzt Ihr Anliegen schreiben – gern auch eine Telefonnummer oder E-Mail-Adresse, "
-        "wenn Sie lieber zurückgerufen oder angeschrieben werden möchten (freiwillig)."
-    )
+        when = reopens(office, now)
+        parts.append(f"{closed_now(office, now)} Ihre Anfrage ist gespeichert; Sie bekommen hier eine Antwort {when}.")
+        parts.append("Sie können schon jetzt Ihr Anliegen schreiben.")
+        if not callback:
+            parts.append(CALLBACK_OFFER)
     return " ".join(parts)
+
+
+CALLBACK_OFFER = (
+    "Möchten Sie lieber angerufen werden? Dann schreiben Sie hier Ihre Telefonnummer (oder E-Mail-Adresse) – "
+    "das Büro meldet sich, sobald es wieder geöffnet ist (freiwillig)."
+)
+
+
+def closed_now(office: Office, now: dt.datetime | None = None) -> str:
+    """ "Das … ist gerade geschlossen", with the reason when it is a closure (a holiday)."""
+    day = (now or dt.datetime.now(BERLIN)).astimezone(BERLIN).date()
+    closure = closure_on(office, day)
+    why = f" ({closure.label})" if closure and closure.label else ""
+    return f"Das {office.name} ist gerade geschlossen{why}."
+
+
+def reopens(office: Office, now: dt.datetime | None = None) -> str:
+    opening = next_opening(office, now)
+    return f"ab {_weekday(opening)} {opening:%H:%M} Uhr" if opening else "sobald das Büro wieder geöffnet ist"
+
+
+# --- what the waiting citizen can expect ---------------------------------------------------------------------------
+
+EXPECTATION_DAYS = 30
+EXPECTATION_MIN_TICKETS = 5  # fewer first replies than that say nothing about the usual waiting time
+
+
+def median_first_reply_minutes(*, session: Session, office: Office, now: dt.datetime | None = None) -> float | None:
+    """The office's median minutes from the request to the first reply over the last 30 days, counting only
+    requests made while it was open (a request of the night waits for the morning, which says nothing about how
+    fast the office answers); None with fewer than five such requests."""
+    now = now or dt.datetime.now(dt.UTC)
+    since = now - dt.timedelta(days=EXPECTATION_DAYS)
+    rows = session.execute(
+        select(Ticket.created_at, Ticket.first_reply_at).where(
+            Ticket.office_id == office.id, Ticket.created_at >= since, Ticket.first_reply_at.is_not(None)
+        )
+    ).all()
+    minutes = [
+        (_utc(replied) - _utc(created)).total_seconds() / 60
+        for created, replied in rows
+        if replied is not None and is_open(office, _utc(created))
+    ]
+    if len(minutes) < EXPECTATION_MIN_TICKETS:
+        return None
+    return max(statistics.median(minutes), 0.0)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def waiting_count(*, session: Session, office_id: str) -> int:
+    return len(list(session.scalars(select(Ticket.id).where(Ticket.office_id == office_id, Ticket.status == "waiting"))))
+
+
+def usual_reply_time(minutes: float) -> str:
+    """ "innerhalb von 10 Minuten": rounded up to five minutes, beyond an hour to whole hours."""
+    if minutes <= 55:
+        return f"innerhalb von {max(5, math.ceil(minutes / 5) * 5)} Minuten"
+    hours = math.ceil(minutes / 60)
+    return "innerhalb einer Stunde" if hours == 1 else f"innerhalb von {hours} Stunden"
+
+
+EXPECTATION_UNKNOWN = "Wie lange es gerade dauert, kann ich nicht sicher sagen; Sie lesen die Antwort hier im Chat."
+
+
+def expectation(*, session: Session, office: Office, now: dt.datetime | None = None) -> str:
+    """ "Im Moment warten 3 Personen; in der Regel antworten wir innerhalb von 10 Minuten." from the office's queue
+    and its real median first-reply time (see :func:`median_first_reply_minutes`); without enough tickets an honest
+    sentence without a number."""
+    waiting = waiting_count(session=session, office_id=office.id)
+    queue = "Im Moment warten nur Sie" if waiting <= 1 else f"Im Moment warten {waiting} Personen"
+    median = median_first_reply_minutes(session=session, office=office, now=now)
+    if median is None:
+        return f"{queue}. {EXPECTATION_UNKNOWN}"
+    return f"{queue}; in der Regel antworten wir {usual_reply_time(median)}."
 
 
 def _weekday(when: dt.datetime) -> str:
@@ -266,12 +355,22 @@ def note_citizen_message(ticket: Ticket, text: str) -> None:
 
 def capture_callback(ticket: Ticket, text: str) -> None:
     """Keep a phone number or e-mail address the citizen left for a call back (validated by shape). The first real
-    phone number stays: a later date or year never overwrites it."""
+    phone number stays: a later date or year never overwrites it. The history notes that contact data came (which
+    kind, never the data); a call back marked done is open again when new contact data arrive."""
+    had_phone, had_email = ticket.callback_phone, ticket.callback_email
     email = _EMAIL.search(text)
     if email:
         ticket.callback_email = email.group(0)[:200]
     if ticket.callback_phone is None:
         ticket.callback_phone = phone_number(text)
+    kinds = [k for k, before, after in (("Telefon", had_phone, ticket.callback_phone),
+                                        ("E-Mail", had_email, ticket.callback_email)) if after and after != before]  # fmt: skip
+    session = object_session(ticket)
+    if kinds and session is not None:
+        reopened = ticket.callback_done_at is not None
+        ticket.callback_done_at = ticket.callback_done_by = None
+        detail = "Kontaktdaten: " + ", ".join(kinds) + (" (neu, Rückruf wieder offen)" if reopened else "")
+        record(session=session, ticket=ticket, kind="callback_requested", detail=detail)
 
 
 # --- history ---------------------------------------------------------------------------------------
@@ -287,8 +386,10 @@ def record(
     to_office: str | None = None,
     assignee: str | None = None,
     reason: str | None = None,
+    detail: str | None = None,
 ) -> TicketEvent:
-    """One line of the ticket's history (no message text)."""
+    """One line of the ticket's history (no message text). ``reason`` is a counsellor's own words (wiped with the
+    conversation), ``detail`` what the system says about the action (which kind of contact data, a note made)."""
     event = TicketEvent(
         ticket_id=ticket.id,
         at=utcnow(),
@@ -299,6 +400,7 @@ def record(
         to_office=to_office,
         assignee=assignee,
         reason=reason,
+        detail=detail,
     )
     session.add(event)
     return event
@@ -383,15 +485,23 @@ def _status_message(session: Session, ticket: Ticket, text: str) -> Message:
 
 
 WAITING_LINES = (
-    "Ihre Nachricht ist beim {office} angekommen. Eine Beraterin oder ein Berater antwortet hier, sobald jemand frei ist. "
-    "Mit „abbrechen“ ziehen Sie die Anfrage zurück.",
+    "Ihre Nachricht ist beim {office} angekommen. {expect} Mit „abbrechen“ ziehen Sie die Anfrage zurück.",
     "Auch das habe ich an das {office} weitergegeben.",
 )
 WITHDRAWN = "Ihre Anfrage an das {office} ist zurückgezogen. Ab jetzt antworte wieder ich – wobei kann ich helfen?"
 _WITHDRAW = re.compile(r"^\W*(abbrechen|anfrage (zurueckziehen|abbrechen)|doch nicht|stopp?|nicht mehr noetig)\W*$")
 
 
-def while_waiting(*, session: Session, ticket: Ticket, text: str) -> Message | None:
+def waiting_status(*, session: Session, ticket: Ticket, office: Office, now: dt.datetime | None = None) -> str:
+    """The waiting line's middle: the queue and the usual time when open; when closed, the next opening and (unless
+    the citizen left contact data) the call back offer."""
+    if is_open(office, now):
+        return expectation(session=session, office=office, now=now)
+    text = f"{closed_now(office, now)} Sie bekommen hier eine Antwort {reopens(office, now)}."
+    return text if ticket.callback_phone or ticket.callback_email else f"{text} {CALLBACK_OFFER}"
+
+
+def while_waiting(*, session: Session, ticket: Ticket, text: str, now: dt.datetime | None = None) -> Message | None:
     """A waiting citizen who writes hears something: that it arrived (in alternating words, never the same twice in a
     row), or, for "abbrechen", that the request is withdrawn. Once a counsellor answers, the assistant keeps quiet."""
     if ticket.status != "waiting":
@@ -409,7 +519,8 @@ def while_waiting(*, session: Session, ticket: Ticket, text: str) -> Message | N
         .order_by(Message.seq.desc())
         .limit(1)
     ).first()
-    first = WAITING_LINES[0].format(office=office.name)
+    status = waiting_status(session=session, ticket=ticket, office=office, now=now)
+    first = WAITING_LINES[0].format(office=office.name, expect=status)
     return _status_message(session, ticket, WAITING_LINES[1].format(office=office.name) if previous == first else first)
 
 
@@ -451,6 +562,7 @@ def reply(*, session: Session, counsellor: Counsellor, ticket: Ticket, text: str
         extra={"handover": handover_info(ticket, office)},
     )
     note_message(ticket, sender="counsellor", text=text)
+    record(session=session, ticket=ticket, kind="replied", actor=counsellor)  # never the text
     return [*out, message]
 
 
@@ -476,9 +588,7 @@ def transfer_notice(target: Office, *, now: dt.datetime | None = None) -> str:
     if is_open(target, now):
         parts.append("Eine Beraterin oder ein Berater von dort meldet sich hier im Chat.")
     else:
-        opening = next_opening(target, now)
-        when = f"ab {_weekday(opening)} {opening:%H:%M} Uhr" if opening else "am nächsten Werktag"
-        parts.append(f"Das Büro ist gerade geschlossen; Sie bekommen hier eine Antwort {when}.")
+        parts.append(f"Das Büro ist gerade geschlossen; Sie bekommen hier eine Antwort {reopens(target, now)}.")
     return " ".join(parts)
 
 
@@ -527,6 +637,28 @@ def assign(*, session: Session, counsellor: Counsellor, ticket: Ticket, username
     return _claim_notice(session, ticket) if waiting else None
 
 
+def mark_callback(*, session: Session, counsellor: Counsellor, ticket: Ticket, done: bool, note: str | None) -> None:
+    """The call back is done (with an optional note for colleagues) or open again. The history notes who and when,
+    never the note."""
+    if not callback_wished(ticket):
+        raise TicketError(409, "Für dieses Ticket ist kein Rückruf gewünscht.")
+    note = (note or "").strip() or None
+    if done:
+        if ticket.callback_done_at is not None:
+            raise TicketError(409, f"Der Rückruf ist schon erledigt (von {ticket.callback_done_by}).")
+        ticket.callback_done_at, ticket.callback_done_by = utcnow(), counsellor.username
+        ticket.callback_note = note or ticket.callback_note
+        record(session=session, ticket=ticket, kind="callback_done", actor=counsellor,
+               detail="mit Notiz" if note else None)  # fmt: skip
+        return
+    if ticket.callback_done_at is None:
+        raise TicketError(409, "Der Rückruf ist noch offen.")
+    ticket.callback_done_at = ticket.callback_done_by = None
+    if note:
+        ticket.callback_note = note
+    record(session=session, ticket=ticket, kind="callback_reopened", actor=counsellor)
+
+
 def forget_conversation(*, session: Session, conversation_id: str) -> list[tuple[str, str]]:
     """The citizen deleted the conversation: remove every free text and personal detail from its tickets (the
     counsellor's note included: it may quote the citizen), close them. Returns (office id, ticket id) pairs."""
@@ -537,7 +669,7 @@ def forget_conversation(*, session: Session, conversation_id: str) -> list[tuple
         ticket.summary = {"reason": "Gespräch von der Bürgerin / dem Bürger gelöscht"}
         ticket.callback_email = ticket.callback_phone = None
         ticket.municipality = None
-        ticket.close_note = None
+        ticket.close_note = ticket.callback_note = None
         ticket.title = ticket.preview = ticket.preview_sender = ticket.transfer_reason = None
         for event in session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)):
             event.reason = None  # a transfer's reason may quote the citizen

@@ -19,14 +19,16 @@ from sqlalchemy.orm import Session
 
 from bot.conversations.models import Message
 from bot.conversations.views import to_out
+from bot.counsellors.accounts import router as accounts_router
 from bot.counsellors.models import Counsellor
 from bot.counsellors.views import CounsellorDep
 from bot.deps import SessionDep, WriteDep, run_db
 from bot.errors import EVENT_STREAM, errors
+from bot.offices.views import router as offices_router
 from bot.relay import office_key
 from bot.tickets import service
 from bot.tickets.models import Ticket
-from bot.tickets.schemas import AssignIn, CloseIn, HistoryEntry, ReplyIn, TicketDetail, TicketOut, TransferIn
+from bot.tickets.schemas import AssignIn, CallbackIn, CloseIn, HistoryEntry, ReplyIn, TicketDetail, TicketOut, TransferIn
 from bot.tickets.snippet_views import router as snippets_router
 from catalogue.models import Office
 from core.db import read_scope
@@ -68,6 +70,7 @@ def detail_out(session: Session, ticket: Ticket) -> TicketDetail:
     return TicketDetail(
         **ticket_out(ticket, service.usernames(session=session)),  # type: ignore[arg-type]
         close_note=ticket.close_note,
+        callback_note=ticket.callback_note,
         transcript=[to_out(m) for m in service.transcript(session=session, ticket=ticket)],
         history=[HistoryEntry.model_validate(e, from_attributes=True) for e in service.history(session=session, ticket=ticket)],
     )
@@ -218,7 +221,7 @@ def transfer(ticket_id: str, body: TransferIn, write: WriteDep, counsellor: Coun
         lambda s, t: service.transfer(session=s, counsellor=counsellor, ticket=t, office_id=body.office_id, reason=body.reason),
     )
     _notify_office(request, detail)
-    return TicketOut(**detail.model_dump(exclude={"close_note", "transcript", "history"}))
+    return TicketOut(**detail.model_dump(exclude={"close_note", "callback_note", "transcript", "history"}))
 
 
 @router.post("/tickets/{ticket_id}/assign", response_model=TicketDetail, responses=TICKET_ACTION)
@@ -230,6 +233,19 @@ def assign(ticket_id: str, body: AssignIn, write: WriteDep, counsellor: Counsell
         counsellor,
         ticket_id,
         lambda s, t: service.assign(session=s, counsellor=counsellor, ticket=t, username=body.username),
+    )
+
+
+@router.post("/tickets/{ticket_id}/callback", response_model=TicketDetail, responses=errors(403, 409))
+def callback(ticket_id: str, body: CallbackIn, write: WriteDep, counsellor: CounsellorDep, request: Request) -> TicketDetail:
+    """Mark the call back done (``done: true``, with an optional note for colleagues) or open again. Only for a
+    ticket with a call back wished (409 otherwise); also once the ticket is closed."""
+    return _act(
+        request,
+        write,
+        counsellor,
+        ticket_id,
+        lambda s, t: service.mark_callback(session=s, counsellor=counsellor, ticket=t, done=body.done, note=body.note),
     )
 
 
@@ -267,3 +283,5 @@ def _notify_office(request: Request, ticket: TicketDetail) -> None:
 
 
 router.include_router(snippets_router)  # /api/v1/snippets
+router.include_router(offices_router)  # /api/v1/offices/{id} (the public list is the catalogue's)
+router.include_router(accounts_router)  # /api/v1/counsellors

@@ -48,6 +48,7 @@ PUBLIC = {
     ("GET", "/api/v1/conversations/{conversation_id}/messages"),
     ("GET", "/api/v1/conversations/{conversation_id}/stream"),
     ("DELETE", "/api/v1/conversations/{conversation_id}"),
+    ("POST", "/api/v1/conversations/{conversation_id}/feedback"),
     ("GET", "/api/v1/offers"),
     ("GET", "/api/v1/offers/{offer_id}"),
     ("GET", "/api/v1/offices"),
@@ -67,7 +68,8 @@ class World:
         """A new waiting ticket of the own office."""
         with httpx.Client(base_url=self.base, timeout=20) as http:
             cid = http.post("/api/v1/conversations").json()["conversation_id"]
-            payload = "/handover" + json.dumps({"municipality": "Bohmte", "consent": True, "topic": "Deutschkurs"})
+            request = {"municipality": "Bohmte", "consent": True, "topic": "Deutschkurs", "callback": True}
+            payload = "/handover" + json.dumps(request)
             r = http.post(f"/api/v1/conversations/{cid}/messages", json={"payload": payload})
             assert r.status_code == 200, r.text
             ticket_id: str = r.json()["messages"][-1]["handover"]["ticket_id"]
@@ -82,6 +84,28 @@ class World:
             session.add(snippet)
             session.flush()
             return str(snippet.id)
+
+    def account(self, *, disabled: bool = False) -> str:
+        """A new counsellor account of the own office (disabled, for the route that enables one)."""
+        from core.db import utcnow
+
+        with session_scope(self.database_url) as session:
+            account = create(session=session, office_id=OWN_OFFICE, username=f"authz-{uuid.uuid4().hex[:10]}",
+                             password=PASSWORDS[0])  # fmt: skip
+            if disabled:
+                account.disabled_at, account.disabled_by = utcnow(), ACCOUNTS["admin"]
+            session.flush()
+            return str(account.id)
+
+
+def _office_as_it_is(world: World, caller: str) -> dict[str, Any]:
+    """The own office's data unchanged (a PUT that changes nothing, so the matrix leaves the office as it was)."""
+    from bot.offices.service import as_dict
+    from catalogue.models import Office
+
+    with read_scope(world.database_url) as session:
+        data = as_dict(session.get_one(Office, OWN_OFFICE))
+    return json.loads(json.dumps(data, default=str))
 
 
 def _new_snippet(world: World, caller: str) -> dict[str, Any]:
@@ -121,12 +145,24 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ),
     ("POST", "/api/v1/tickets/{ticket_id}/assign"): Expect(200, 403, 200, lambda w, c: {"username": ACCOUNTS["colleague"]}),
     ("GET", "/api/v1/tickets/{ticket_id}/assignees"): Expect(200, 403, 200),
-    ("GET", "/api/v1/figures"): Expect(403, 403, 200),
+    # Figures: everyone sees the own office's (the admin all); feedback comments only of the own office.
+    ("GET", "/api/v1/figures"): Expect(200, 200, 200),
+    ("GET", "/api/v1/figures.csv"): Expect(200, 200, 200),
+    ("GET", "/api/v1/feedback/comments"): Expect(200, 200, 200),
     # Textbausteine: everyone lists and writes their own office's; a snippet of the own office is refused to the other.
     ("GET", "/api/v1/snippets"): Expect(200, 200, 200),
     ("POST", "/api/v1/snippets"): Expect(201, 201, 201, _new_snippet),
     ("PUT", "/api/v1/snippets/{snippet_id}"): Expect(200, 403, 200, _new_snippet),
     ("DELETE", "/api/v1/snippets/{snippet_id}"): Expect(204, 403, 204),
+    # Call backs: the ticket's office and admins (the matrix's tickets have a call back wished).
+    ("POST", "/api/v1/tickets/{ticket_id}/callback"): Expect(200, 403, 200, lambda w, c: {"done": True, "note": "erreicht"}),
+    # An office's own data: its counsellors and admins.
+    ("GET", "/api/v1/offices/{office_id}"): Expect(200, 403, 200),
+    ("PUT", "/api/v1/offices/{office_id}"): Expect(200, 403, 200, _office_as_it_is),
+    # Accounts: county admins only.
+    ("GET", "/api/v1/counsellors"): Expect(403, 403, 200),
+    ("POST", "/api/v1/counsellors/{counsellor_id}/disable"): Expect(403, 403, 200),
+    ("POST", "/api/v1/counsellors/{counsellor_id}/enable"): Expect(403, 403, 200),
 }
 
 
@@ -220,7 +256,12 @@ def test_authorisation(world: World, method: str, path: str, caller: str) -> Non
     assert (method, path) in EXPECTED, f"{method} {path} needs a login but has no line in EXPECTED: add one"
     expect = EXPECTED[(method, path)]
     parameters = {name: None for name in _path_parameters(path)}
-    makers = {"ticket_id": world.ticket, "snippet_id": world.snippet}
+    makers = {
+        "ticket_id": world.ticket,
+        "snippet_id": world.snippet,
+        "office_id": lambda: OWN_OFFICE,
+        "counsellor_id": lambda: world.account(disabled=path.endswith("/enable")),
+    }
     unknown = set(parameters) - set(makers)
     assert not unknown, f"{method} {path}: teach this test how to make a {unknown}"
     url = path

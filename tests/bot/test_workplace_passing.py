@@ -170,7 +170,7 @@ def test_assign_to_a_colleague(client: TestClient, staff, colleague: str) -> Non
     assert detail["status"] == "active" and detail["assignee"] == colleague
     assert detail["history"][-1] | {"at": None} == {
         "at": None, "kind": "assigned", "actor": "bohmte-t", "from_office": None, "to_office": None,
-        "assignee": colleague, "reason": None,
+        "assignee": colleague, "reason": None, "detail": None,
     }  # fmt: skip
     # A waiting ticket: the citizen hears that a counsellor writes now.
     last = client.get(f"/api/v1/conversations/{cid}/messages").json()["messages"][-1]
