@@ -13,6 +13,7 @@ from core.logging import RedactingFilter
 from tests.bot.test_handover import PASSWORD, login, staff  # noqa: F401  (staff is a fixture)
 
 PHONE, MAIL, STORY, NOTE = "0541 7654321", "geheim.xy@example.org", "Meine Tochter heisst Zoe-Marker", "Notiz-Marker Frau K."
+CALLBACK_NOTE = "Rückruf-Marker: Frau K. erst ab 17 Uhr"
 
 
 def _texts_in_tables(url: str) -> str:
@@ -40,15 +41,17 @@ def test_deletion_leaves_nothing(client: TestClient, staff, database_url: str, t
     headers = login(client, "bohmte-t")
     client.post(f"/api/v1/tickets/{ticket_id}/claim", headers=headers)
     client.post(f"/api/v1/tickets/{ticket_id}/close", json={"note": NOTE}, headers=headers)
+    r = client.post(f"/api/v1/tickets/{ticket_id}/callback", json={"done": True, "note": CALLBACK_NOTE}, headers=headers)
+    assert r.status_code == 200, r.text
     with create_engine(tracker_url).begin() as conn:  # what the engine keeps of the chat
         conn.execute(text("INSERT INTO events (sender_id, data) VALUES (:s, :d)"), {"s": cid, "d": STORY})
-    assert STORY in _texts_in_tables(database_url)  # the scan sees it while it is there
+    assert STORY in _texts_in_tables(database_url) and CALLBACK_NOTE in _texts_in_tables(database_url)  # seen while there
 
     assert client.delete(f"/api/v1/conversations/{cid}").status_code == 204
 
     for url in (database_url, tracker_url):
         stored = _texts_in_tables(url)
-        for secret in (STORY, PHONE, MAIL, NOTE, cid):
+        for secret in (STORY, PHONE, MAIL, NOTE, CALLBACK_NOTE, cid):
             assert secret not in stored, (url, secret)
     if not database_url.startswith("sqlite"):
         return  # PostgreSQL's files are the server's; the table scan above is the check there
@@ -56,7 +59,7 @@ def test_deletion_leaves_nothing(client: TestClient, staff, database_url: str, t
     for path in (db_file, db_file.with_name(db_file.name + "-wal")):
         if path.exists():
             raw = path.read_bytes()
-            for secret in (STORY, PHONE, MAIL, NOTE):
+            for secret in (STORY, PHONE, MAIL, NOTE, CALLBACK_NOTE):
                 assert secret.encode() not in raw, (path.name, secret)
 
 
