@@ -57,7 +57,7 @@ class OfficeDetail(BaseModel):
     opening_hours: str = Field(description="As the assistant says it")
     closures_text: str = Field(description="Closures of the next 30 days, as the assistant says them")
     open_now: bool
-    next_opening: dt.datetime | None
+    next_opening: dt.datetime | None = Field(description="When it opens next; null while open (or never within two months)")
     edited_at: dt.datetime | None
     changes: list[Change] = Field(description="The latest changes first")
 
@@ -70,8 +70,8 @@ def _detail(session: SessionDep, office: Office) -> OfficeDetail:
         **service.as_dict(office),
         opening_hours=format_hours(office),
         closures_text=closures_text(office),
-        open_now=is_open(office),
-        next_opening=next_opening(office),
+        open_now=(open_now := is_open(office)),
+        next_opening=None if open_now else next_opening(office),
         edited_at=office.edited_at,
         changes=[Change(at=c.at, actor=c.actor, changes=c.changes) for c in service.changes(session=session, office=office)],
     )
