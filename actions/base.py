@@ -14,6 +14,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from core.i18n import N_, join, t
+
 
 class BlockingAction(Action, ABC):
     @abstractmethod
@@ -29,7 +31,9 @@ class MessagesAction(BlockingAction, ABC):
     """Subclasses implement :meth:`respond` as (messages, slot changes); this sends and sets them.
 
     A message with ``offers`` (or other structured parts) goes out as a custom payload, which the
-    gateway turns into ``Message.offers``; plain text and buttons go out as ordinary messages.
+    gateway turns into ``Message.offers``; plain text and buttons go out as ordinary messages. A composed text
+    (``core.i18n.message``) keeps its text in the engine's history and sends its description along as a
+    custom part ``{"i18n": …}``, which the gateway joins to the text again.
     """
 
     @abstractmethod
@@ -39,8 +43,9 @@ class MessagesAction(BlockingAction, ABC):
         messages, slots = self.respond(tracker)
         _never_twice(messages, last_bot_text(tracker))
         for message in messages:
-            if set(message) <= {"text", "buttons"}:
-                dispatcher.utter_message(text=message.get("text"), buttons=message.get("buttons") or [])
+            if set(message) <= {"text", "buttons", "i18n"}:
+                described = {"i18n": message["i18n"]} if message.get("i18n") else None
+                dispatcher.utter_message(text=message.get("text"), buttons=message.get("buttons") or [], json_message=described)
             else:
                 dispatcher.utter_message(json_message=message)
         return [SlotSet(name, value) for name, value in slots.items()]
@@ -48,11 +53,13 @@ class MessagesAction(BlockingAction, ABC):
 
 # Other words for the questions the assistant may have to ask again: a citizen never gets the identical reply twice.
 REPHRASED = {
-    "Gern suche ich nach": "Dafür brauche ich noch Ihre Gemeinde oder Postleitzahl – zum Beispiel „Melle“ oder „49324“.",
-    "Was für ein Angebot suchen Sie?": "Schreiben Sie mir bitte ein Stichwort, zum Beispiel „Deutschkurs“ oder „Krabbelgruppe“ – "
-    "oder tippen Sie auf ein Thema:",
-    "Welches der Angebote meinen Sie?": "Bitte tippen Sie auf das Angebot, das Sie meinen:",
+    "Gern suche ich nach": N_("Dafür brauche ich noch Ihre Gemeinde oder Postleitzahl – zum Beispiel „Melle“ oder „49324“."),
+    "Was für ein Angebot suchen Sie?": N_(
+        "Schreiben Sie mir bitte ein Stichwort, zum Beispiel „Deutschkurs“ oder „Krabbelgruppe“ – oder tippen Sie auf ein Thema:"
+    ),
+    "Welches der Angebote meinen Sie?": N_("Bitte tippen Sie auf das Angebot, das Sie meinen:"),
 }
+AGAIN = N_("Noch einmal kurz:")
 
 
 def last_bot_text(tracker: Tracker) -> str | None:
@@ -68,7 +75,13 @@ def _never_twice(messages: list[dict[str, Any]], previous: str | None) -> None:
         return
     text = str(messages[0]["text"])
     again = next((alt for start, alt in REPHRASED.items() if text.startswith(start)), None)
-    messages[0]["text"] = again if again and again != previous else "Noch einmal kurz: " + text
+    if again and again != previous:
+        messages[0]["text"] = again
+        messages[0].pop("i18n", None)
+        return
+    messages[0]["text"] = AGAIN + " " + text
+    if messages[0].get("i18n"):
+        messages[0]["i18n"] = join(t(AGAIN), messages[0]["i18n"], sep=" ")
 
 
 def latest_intent(tracker: Tracker) -> str:

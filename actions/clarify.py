@@ -15,29 +15,34 @@ from rasa_sdk.events import UserUtteranceReverted
 
 from actions.base import MessagesAction
 from actions.offer_search import COUNSELLOR_BUTTON, TOPIC_BUTTONS
+from core.i18n import N_
 
 READINGS = {
-    "search_offers": "Ich suche ein Angebot",
-    "inform": "Das gehört zu meiner Suche",
-    "more_offers": "Weitere Angebote zeigen",
-    "ask_funding": "Wer bezahlt das?",
-    "ask_office": "Mein Bildungsbüro",
-    "request_counsellor": "Mit einem Menschen sprechen",
-    "help": "Was kannst du?",
-    "delete_data": "Meine Daten löschen",
-    "restart": "Neu anfangen",
+    "search_offers": N_("Ich suche ein Angebot"),
+    "inform": N_("Das gehört zu meiner Suche"),
+    "more_offers": N_("Weitere Angebote zeigen"),
+    "ask_funding": N_("Wer bezahlt das?"),
+    "ask_office": N_("Mein Bildungsbüro"),
+    "request_counsellor": N_("Mit einem Menschen sprechen"),
+    "help": N_("Was kannst du?"),
+    "delete_data": N_("Meine Daten löschen"),
+    "restart": N_("Neu anfangen"),
 }
 SHORT_ANSWERS = {"affirm", "deny", "thank", "greet"}  # clear words that only lack a question to answer
-HUMAN = {"title": "Mit einem Menschen sprechen", "payload": "/request_counsellor"}
+HUMAN = {"title": N_("Mit einem Menschen sprechen"), "payload": "/request_counsellor"}
 ASK_AGAIN = [
-    "Das habe ich leider nicht verstanden. Worum geht es Ihnen? Zum Beispiel:",
-    "Ich bin nicht sicher, ob ich Sie richtig verstehe. Meinen Sie eines davon?",
+    N_("Das habe ich leider nicht verstanden. Worum geht es Ihnen? Zum Beispiel:"),
+    N_("Ich bin nicht sicher, ob ich Sie richtig verstehe. Meinen Sie eines davon?"),
 ]
 OFFER_HUMAN = [
-    "Ich verstehe Sie leider nicht richtig. Möchten Sie mit einer Beraterin oder einem Berater "
-    "Ihres Bildungsbüros sprechen? Sie können es auch mit anderen Worten noch einmal versuchen.",
-    "Leider verstehe ich das noch immer nicht. Eine Beraterin oder ein Berater Ihres Bildungsbüros hilft Ihnen "
-    "gern persönlich weiter – oder Sie schreiben mir ein Stichwort wie „Deutschkurs“ oder „Nachhilfe“.",
+    N_(
+        "Ich verstehe Sie leider nicht richtig. Möchten Sie mit einer Beraterin oder einem Berater "
+        "Ihres Bildungsbüros sprechen? Sie können es auch mit anderen Worten noch einmal versuchen."
+    ),
+    N_(
+        "Leider verstehe ich das noch immer nicht. Eine Beraterin oder ein Berater Ihres Bildungsbüros hilft Ihnen "
+        "gern persönlich weiter – oder Sie schreiben mir ein Stichwort wie „Deutschkurs“ oder „Nachhilfe“."
+    ),
 ]
 
 
@@ -99,7 +104,7 @@ class ActionClarify(MessagesAction):
             }
         if intent in SHORT_ANSWERS and confidence >= 0.8:
             # "ja", "ok", "danke" with nothing to answer: say what is possible instead of guessing.
-            text = "Gern! Wobei kann ich Ihnen helfen? Sie können mir einfach schreiben, was Sie suchen, oder antippen:"
+            text = N_("Gern! Wobei kann ich Ihnen helfen? Sie können mir einfach schreiben, was Sie suchen, oder antippen:")
             return [{"text": text, "buttons": [*TOPIC_BUTTONS, HUMAN]}], {}
         buttons = readings(tracker)
         text = ASK_AGAIN[1] if buttons else ASK_AGAIN[0]

@@ -7,7 +7,9 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-DELETED = "Ihr Chatverlauf ist gelöscht. Wenn Sie mir wieder schreiben, beginnt ein neues Gespräch."
+from core.i18n import N_
+
+DELETED = N_("Ihr Chatverlauf ist gelöscht. Wenn Sie mir wieder schreiben, beginnt ein neues Gespräch.")
 
 
 class ActionDeleteConversation(Action):

@@ -15,11 +15,12 @@ from actions.base import MessagesAction
 from catalogue.models import Offer
 from catalogue.text import fold
 from core.db import read_scope
+from core.i18n import N_
 
 DATA = Path(__file__).resolve().parent / "data" / "funding.yml"
 # Words that make a cost question a funding question ("wer bezahlt", "Förderung", "Zuschuss").
 FUNDING_WORDS = r"\b(wer (bezahlt|zahlt|uebernimmt)|foerder\w*|zuschuss\w*|gutschein\w*|bafoeg|uebernimmt)\b"
-OFFICE_BUTTON = {"title": "Mein Bildungsbüro", "payload": "/ask_office"}
+OFFICE_BUTTON = {"title": N_("Mein Bildungsbüro"), "payload": "/ask_office"}
 
 
 @cache

@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 
 from actions.base import MessagesAction
 from actions.offer_search import run_search, slots_of
+from core.i18n import N_
 
 
 class ActionMoreOffers(MessagesAction):
@@ -17,7 +18,7 @@ class ActionMoreOffers(MessagesAction):
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         slots = slots_of(tracker)
         if not slots.get("topic"):
-            return [{"text": "Wonach soll ich suchen? Schreiben Sie mir ein Stichwort, z. B. „Deutschkurs“."}], {}
+            return [{"text": N_("Wonach soll ich suchen? Schreiben Sie mir ein Stichwort, z. B. „Deutschkurs“.")}], {}
         page = int(tracker.get_slot("search_page") or 0) + 1
         outcome = run_search(slots, page=page, record=False)
         return outcome.messages, outcome.slots

@@ -10,6 +10,7 @@ from actions.base import MessagesAction, latest_text
 from actions.offer_facts import Card, answer, aspects, which
 from catalogue.models import Offer
 from core.db import read_scope
+from core.i18n import N_
 
 
 class ActionOfferDetail(MessagesAction):
@@ -20,7 +21,7 @@ class ActionOfferDetail(MessagesAction):
         cards = [Card(**c) for c in (tracker.get_slot("shown_offers") or []) if isinstance(c, dict)]
         text = latest_text(tracker)
         if not cards:
-            return [{"text": "Dazu habe ich Ihnen noch keine Angebote gezeigt. Was suchen Sie, und wo wohnen Sie?"}], {}
+            return [{"text": N_("Dazu habe ich Ihnen noch keine Angebote gezeigt. Was suchen Sie, und wo wohnen Sie?")}], {}
         entities = (tracker.latest_message or {}).get("entities", [])
         chosen = str(next((e.get("value") for e in entities if e.get("entity") == "offer"), ""))
         index = int(chosen) - 1 if chosen.isdigit() and 0 < int(chosen) <= len(cards) else which(text, cards)
@@ -33,11 +34,11 @@ class ActionOfferDetail(MessagesAction):
         if index is None:
             buttons = [{"title": f"{i + 1}. {c.title[:40]}", "payload": f"/ask_offer_detail{{\"offer\": {i + 1}}}"}
                        for i, c in enumerate(cards)]  # fmt: skip
-            return [{"text": "Welches der Angebote meinen Sie?", "buttons": buttons}], {}
+            return [{"text": N_("Welches der Angebote meinen Sie?"), "buttons": buttons}], {}
         with read_scope() as session:
             offer = session.get(Offer, cards[index].id)
             if offer is None:
-                return [{"text": "Dieses Angebot gibt es leider nicht mehr im Katalog."}], {}
+                return [{"text": N_("Dieses Angebot gibt es leider nicht mehr im Katalog.")}], {}
             reply = answer(offer, asked, text=text)
         return [{"text": reply}], {"offer_in_focus": index + 1}
 
@@ -50,4 +51,4 @@ def _for_every_card(cards: list[Card], asked: list[str], text: str) -> str:
             offer = session.get(Offer, card.id)
             if offer is not None:
                 lines.append(f"{number}. {answer(offer, asked, text=text)}")
-    return "\n".join(lines) or "Diese Angebote gibt es leider nicht mehr im Katalog."
+    return "\n".join(lines) or N_("Diese Angebote gibt es leider nicht mehr im Katalog.")

@@ -13,25 +13,26 @@ from catalogue.places import NotFoundError
 from catalogue.service import SearchQuery, SearchResult, instruction_language, offer_summary, search, wishes
 from catalogue.text import fold
 from core.db import read_scope
+from core.i18n import N_, join, message, t
 
 PAGE_SIZE = 3
 NEAR_RADIUS_KM = 20.0
 CHILD_CATEGORIES = {"familienbildung", "fruehe_bildung", "schule"}
-COUNSELLOR_BUTTON = {"title": "Mit einer Beraterin / einem Berater sprechen", "payload": "/request_counsellor"}
+COUNSELLOR_BUTTON = {"title": N_("Mit einer Beraterin / einem Berater sprechen"), "payload": "/request_counsellor"}
 TOPIC_BUTTONS = [
-    {"title": "Deutschkurs", "payload": '/inform{"topic": "Deutschkurs"}'},
-    {"title": "Eltern-Kind-Gruppe", "payload": '/inform{"topic": "Eltern-Kind-Gruppe"}'},
-    {"title": "Kita und Tagespflege", "payload": '/inform{"topic": "Kinderbetreuung"}'},
-    {"title": "Nachhilfe", "payload": '/inform{"topic": "Nachhilfe"}'},
-    {"title": "Weiterbildung", "payload": '/inform{"topic": "Weiterbildung"}'},
+    {"title": N_("Deutschkurs"), "payload": '/inform{"topic": "Deutschkurs"}'},
+    {"title": N_("Eltern-Kind-Gruppe"), "payload": '/inform{"topic": "Eltern-Kind-Gruppe"}'},
+    {"title": N_("Kita und Tagespflege"), "payload": '/inform{"topic": "Kinderbetreuung"}'},
+    {"title": N_("Nachhilfe"), "payload": '/inform{"topic": "Nachhilfe"}'},
+    {"title": N_("Weiterbildung"), "payload": '/inform{"topic": "Weiterbildung"}'},
 ]
 AGE_BUTTONS = [
-    {"title": "unter 1 Jahr", "payload": '/inform{"age": "0"}'},
-    {"title": "1–2 Jahre", "payload": '/inform{"age": "2"}'},
-    {"title": "3–5 Jahre", "payload": '/inform{"age": "4"}'},
-    {"title": "6–10 Jahre", "payload": '/inform{"age": "8"}'},
-    {"title": "11–17 Jahre", "payload": '/inform{"age": "14"}'},
-    {"title": "egal", "payload": '/inform{"age": "-1"}'},
+    {"title": N_("unter 1 Jahr"), "payload": '/inform{"age": "0"}'},
+    {"title": N_("1–2 Jahre"), "payload": '/inform{"age": "2"}'},
+    {"title": N_("3–5 Jahre"), "payload": '/inform{"age": "4"}'},
+    {"title": N_("6–10 Jahre"), "payload": '/inform{"age": "8"}'},
+    {"title": N_("11–17 Jahre"), "payload": '/inform{"age": "14"}'},
+    {"title": N_("egal"), "payload": '/inform{"age": "-1"}'},
 ]
 
 _FREE = re.compile(r"\b(kostenlos\w*|gratis|umsonst|kostenfrei|gebuehrenfrei|nichts kosten)\b")
@@ -111,10 +112,10 @@ def run_search(slots: dict[str, Any], *, page: int, record: bool) -> Outcome:
     """One page of results as chat messages, asking first for what is missing."""
     topic = slots.get("topic")
     if not topic:
-        return Outcome([{"text": "Was für ein Angebot suchen Sie?", "buttons": TOPIC_BUTTONS}], {})
+        return Outcome([{"text": N_("Was für ein Angebot suchen Sie?"), "buttons": TOPIC_BUTTONS}], {})
     if not slots.get("municipality") and not slots.get("postcode"):
-        text = f"Gern suche ich nach „{topic}“. In welcher Gemeinde wohnen Sie? (Name oder Postleitzahl)"
-        return Outcome([{"text": text}], {})
+        asked = t("Gern suche ich nach „{topic}“. In welcher Gemeinde wohnen Sie? (Name oder Postleitzahl)", topic=topic)
+        return Outcome([message(asked)], {})
     radius = slots.get("radius") or NEAR_RADIUS_KM
     try:
         with read_scope() as session:
@@ -132,57 +133,77 @@ def run_search(slots: dict[str, Any], *, page: int, record: bool) -> Outcome:
                 "category": result.hits[0].offer.category if result.hits else None,
                 "municipality": result.place.municipality.name if result.place else None,
                 "target_group": slots.get("target_group"),
+                "age": slots.get("age"),  # the gateway keeps only its band
                 "results": result.total,
+                "widened": widened,
             }
         return outcome
     except NotFoundError as exc:
-        text = f"{exc} Bitte nennen Sie eine Gemeinde oder Postleitzahl im Landkreis Osnabrück."
-        return Outcome([{"text": text}], {"municipality": None, "postcode": None})
+        unknown = join(str(exc), t("Bitte nennen Sie eine Gemeinde oder Postleitzahl im Landkreis Osnabrück."), sep=" ")
+        return Outcome([message(unknown)], {"municipality": None, "postcode": None})
 
 
 def _present(slots: dict[str, Any], result: SearchResult, *, page: int, widened: bool) -> Outcome:
     topic = slots["topic"]
     place = result.place.municipality.name if result.place else None
-    where = f" in der Nähe von {place}" if place else ""
+    where = t("in der Nähe von {place}", place=place) if place else None
     new_slots: dict[str, Any] = {"search_page": page, "radius": None if widened else slots.get("radius")}
-    if result.place and result.place.alternatives and page == 0:
-        where += f" (Postleitzahl auch für {', '.join(result.place.alternatives)})"
+    if place and result.place and result.place.alternatives and page == 0:
+        others = ", ".join(result.place.alternatives)
+        where = t("in der Nähe von {place} (Postleitzahl auch für {others})", place=place, others=others)
     if not result.hits:
         if page > 0:
-            return Outcome([{"text": "Das waren alle passenden Angebote."}], {})
-        text = (
-            f"Zu „{topic}“{where} habe ich leider kein passendes Angebot gefunden – auch nicht im ganzen Landkreis. "
-            "Versuchen Sie ein anderes Stichwort, oder lassen Sie sich persönlich beraten."
-        )
+            return Outcome([{"text": N_("Das waren alle passenden Angebote.")}], {})
+        none = (
+            t("Zu „{topic}“ {where} habe ich leider kein passendes Angebot gefunden – auch nicht im ganzen Landkreis.",
+              topic=topic, where=where)
+            if where
+            else t("Zu „{topic}“ habe ich leider kein passendes Angebot gefunden – auch nicht im ganzen Landkreis.", topic=topic)
+        )  # fmt: skip
+        sorry = join(none, t("Versuchen Sie ein anderes Stichwort, oder lassen Sie sich persönlich beraten."), sep=" ")
         new_slots["handover_reason"] = f"Kein passendes Angebot zu „{topic}“ gefunden"
-        return Outcome([{"text": text, "buttons": [COUNSELLOR_BUTTON]}], new_slots)
+        return Outcome([message(sorry, buttons=[COUNSELLOR_BUTTON])], new_slots)
     hits = result.hits
     offers = [offer_summary(h) for h in hits]
     shown_to = page * PAGE_SIZE + len(offers)
+    text: dict[str, Any]
     if page == 0:
-        prefix = f"Im Umkreis von {NEAR_RADIUS_KM:.0f} km habe ich nichts gefunden, aber weiter weg. " if widened else ""
-        text = f"{prefix}Ich habe {result.total} passende Angebote zu „{topic}“{where} gefunden"
-        text += f" – hier die {len(offers)} besten:" if result.total > len(offers) else ":"
+        prefix = t("Im Umkreis von {km} km habe ich nichts gefunden, aber weiter weg.", km=round(NEAR_RADIUS_KM))
+        found = _found(total=result.total, shown=len(offers), topic=topic, where=where)
+        text = join(prefix, found, sep=" ") if widened else found
     else:
-        text = f"Angebote {page * PAGE_SIZE + 1} bis {shown_to} von {result.total}:"
+        text = t("Angebote {first} bis {last} von {total}:", first=page * PAGE_SIZE + 1, last=shown_to, total=result.total)
     buttons = []
     if shown_to < result.total:
-        buttons.append({"title": "Weitere Angebote", "payload": "/more_offers"})
+        buttons.append({"title": N_("Weitere Angebote"), "payload": "/more_offers"})
     if page == 0 and _age_would_narrow(slots, result):
         # Results first; the age is an optional narrowing afterwards ("Für welches Alter?").
-        text += " Für welches Alter? Dann zeige ich die passenden zuerst."
+        text = join(text, t("Für welches Alter? Dann zeige ich die passenden zuerst."), sep=" ")
         buttons.extend(AGE_BUTTONS[:-1])
         new_slots["age_asked"] = True
     if any(o["cost_eur"] for o in offers) and not slots.get("free"):
-        buttons.append({"title": "Nur kostenlose", "payload": '/inform{"refine": "kostenlos"}'})
+        buttons.append({"title": N_("Nur kostenlose"), "payload": '/inform{"refine": "kostenlos"}'})
     new_slots["shown_costs"] = [o["cost_eur"] for o in offers if o["cost_eur"] is not None]
     new_slots["offer_in_focus"] = None
     new_slots["shown_offers"] = [{"id": o["id"], "title": o["title"], "municipality": o["municipality"]} for o in offers]
     before = [c.get("id") for c in slots.get("shown_offers") or [] if isinstance(c, dict)]
     if page == 0 and before == [o["id"] for o in offers]:
         # A narrowing that changes nothing: say so, rather than presenting the same list as if it were new.
-        text = "Das passt zu den Angeboten von eben – es bleiben dieselben:"
-    return Outcome([{"text": text, "offers": offers, "buttons": buttons}], new_slots)
+        text = t("Das passt zu den Angeboten von eben – es bleiben dieselben:")
+    return Outcome([message(text, offers=offers, buttons=buttons)], new_slots)
+
+
+def _found(*, total: int, shown: int, topic: str, where: dict[str, Any] | None) -> dict[str, Any]:
+    """ "Ich habe 7 passende Angebote zu „Deutschkurs“ in der Nähe von Melle gefunden – hier die 3 besten:" """
+    if total > shown:
+        if where:
+            return t("Ich habe {total} passende Angebote zu „{topic}“ {where} gefunden – hier die {shown} besten:",
+                     total=total, topic=topic, where=where, shown=shown)  # fmt: skip
+        return t("Ich habe {total} passende Angebote zu „{topic}“ gefunden – hier die {shown} besten:",
+                 total=total, topic=topic, shown=shown)  # fmt: skip
+    if where:
+        return t("Ich habe {total} passende Angebote zu „{topic}“ {where} gefunden:", total=total, topic=topic, where=where)
+    return t("Ich habe {total} passende Angebote zu „{topic}“ gefunden:", total=total, topic=topic)
 
 
 def _age_would_narrow(slots: dict[str, Any], result: SearchResult) -> bool:

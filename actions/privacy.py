@@ -13,9 +13,10 @@ from rasa_sdk import Tracker
 
 from actions.base import MessagesAction, last_bot_text, latest_text
 from catalogue.text import fold
+from core.i18n import N_
 
 DATA = Path(__file__).resolve().parent / "data" / "privacy.yml"
-DELETE_BUTTON = {"title": "Verlauf löschen", "payload": "/delete_data"}
+DELETE_BUTTON = {"title": N_("Verlauf löschen"), "payload": "/delete_data"}
 
 
 @cache

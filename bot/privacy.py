@@ -19,6 +19,7 @@ from bot.relay import office_key
 from bot.telegram.models import TelegramChat
 from bot.tickets import service as tickets
 from core.db import checkpoint, read_scope, session_scope
+from monitoring.service import expire_feedback, forget_feedback
 
 log = logging.getLogger(__name__)
 RETENTION_DAYS = 30
@@ -28,6 +29,7 @@ def delete_rows(*, session: Session, conversation_id: str) -> tuple[bool, list[t
     """Our own rows of one conversation: (whether there was one, the (office, ticket) pairs it touched)."""
     session.execute(delete(TelegramChat).where(TelegramChat.conversation_id == conversation_id))
     touched = tickets.forget_conversation(session=session, conversation_id=conversation_id)
+    forget_feedback(session=session, conversation_id=conversation_id)  # the count stays, comment and link go
     return conversations.delete_conversation(session=session, conversation_id=conversation_id), touched
 
 
@@ -66,6 +68,8 @@ def purge_expired(*, state: Any, now: dt.datetime | None = None) -> int:
         expired = list(session.scalars(select(Conversation.id).where(Conversation.last_activity < cutoff)))
     for conversation_id in expired:
         delete_everywhere(state=state, conversation_id=conversation_id)
+    with session_scope(state.settings.database_url) as session:
+        expire_feedback(session=session, now=now)  # feedback comments: 30 days, as the conversations
     if expired:
         log.info("retention: %d conversations older than %d days deleted", len(expired), RETENTION_DAYS)
     return len(expired)

@@ -10,7 +10,9 @@ Rules that keep it correct under load:
   citizen gets 503 with Retry-After *before* anything is stored, so resending does not duplicate the message;
 - database work runs in the threadpool in short units of work, each committed before anything is awaited;
 - the engine being down, or the action server being down (the engine then answers nothing), gives the same
-  German notice and keeps the citizen's text.
+  German notice and keeps the citizen's text;
+- the citizen's language is detected from what they type (``bot.i18n``) before the engine answers, and every
+  reply is stored in the conversation's language (``conversations.append``), the engine itself speaking German.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import i18n
 from bot.conversations import service as conversations
 from bot.conversations.models import Conversation, Message
 from bot.deps import run_db
@@ -36,11 +39,12 @@ from bot.tickets import service as tickets
 from catalogue.models import Office
 from core.config import Settings
 from core.db import session_scope
+from core.i18n import N_
 from engine.client import Engine, EngineUnavailable
-from monitoring.service import record_search
+from monitoring.service import record_handover, record_search
 
 log = logging.getLogger(__name__)
-ENGINE_DOWN = (
+ENGINE_DOWN = N_(
     "Entschuldigung, ich bin gerade nicht erreichbar. Ihre Nachricht ist gespeichert – "
     "bitte versuchen Sie es in ein paar Minuten noch einmal."
 )
@@ -115,7 +119,12 @@ async def handle_citizen_message(
     wait_s = settings.engine_timeout_s
     try:
         async with services.locks.hold(conversation_id, wait_s=wait_s, lease_s=wait_s + 10), _engine_slot(services):
-            stored = await run_db(_store_user_message, settings.database_url, conversation_id, display or text, open_conversation)
+            # Only what the citizen typed tells the language, not a button (its payload may be a German sentence).
+            typed = (display is None or display == text) and not text.startswith("/")
+            languages = i18n.supported(settings.languages) if typed else []
+            stored = await run_db(
+                _store_user_message, settings.database_url, conversation_id, display or text, open_conversation, languages
+            )
             services.broker.publish(conversation_id, {"seq": stored.user_seq})
             if stored.ticket_id is not None:
                 # During a handover the message is for the counsellor; the engine holds back. A waiting citizen
@@ -168,13 +177,19 @@ def _meaningful(reply: dict[str, Any]) -> bool:
     return bool(reply.get("text") or reply.get("buttons") or custom)
 
 
-def _store_user_message(url: str, conversation_id: str, text: str, open_conversation: OpenConversation | None) -> _Stored:
+def _store_user_message(
+    url: str, conversation_id: str, text: str, open_conversation: OpenConversation | None, languages: list[str]
+) -> _Stored:
+    """``languages``: the ones to detect among (empty: a button, no detection)."""
     with session_scope(url) as session:
         conversation = conversations.get(session=session, conversation_id=conversation_id)
         if conversation is None:
             if open_conversation is None:
                 raise ConversationGone(conversation_id)
             conversation = open_conversation(session)
+        switch = i18n.detect_switch(text, current=conversation.language or "de", languages=languages) if languages else None
+        if switch:
+            conversation.language = switch
         ticket = tickets.active_ticket(session=session, conversation_id=conversation.id)
         user = conversations.append(session=session, conversation=conversation, sender="user", text=text)
         if ticket is None:
@@ -196,25 +211,43 @@ def _store_replies(url: str, conversation_id: str, replies: list[dict[str, Any]]
                 conversations.append(session=session, conversation=conversation, sender="system", text=ENGINE_DOWN)
             )
             return result
-        for reply in replies:
+        for reply in _with_descriptions(replies):
             _store_reply(session, conversation, reply, result)
     return result
+
+
+def _with_descriptions(replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rasa sends an action's text with buttons and its custom part as two replies; a custom part that is only
+    the description of the text before it (``{"i18n": …}``, see ``core.i18n``) belongs to that text."""
+    out: list[dict[str, Any]] = []
+    for reply in replies:
+        custom = reply.get("custom")
+        if isinstance(custom, dict) and set(custom) == {"i18n"} and out and not out[-1].get("custom"):
+            out[-1] = {**out[-1], "custom": custom}
+            continue
+        out.append(reply)
+    return out
 
 
 def _store_reply(session: Session, conversation: Conversation, reply: dict[str, Any], result: RelayResult) -> None:
     reply_text, extra = conversations.to_extra(reply)
     action = extra.pop("action", None)
-    record = extra.pop("search_record", None)
+    # The search action's anonymous record rides in the custom part (to_extra keeps only what is shown).
+    record = (reply.get("custom") or {}).get("search_record")
+    described = extra.pop("i18n", None)
     if isinstance(record, dict):
-        _record(session, record)
+        extra["search_record_id"] = _record(session, conversation, record)  # kept with the conversation only
     request = (reply.get("custom") or {}).get("handover_request")
     if reply_text or extra.get("buttons") or extra.get("offers"):
         result.replies.append(
-            conversations.append(session=session, conversation=conversation, sender="bot", text=reply_text, extra=extra)
+            conversations.append(
+                session=session, conversation=conversation, sender="bot", text=reply_text, extra=extra, i18n=described
+            )
         )
     if action == "delete_conversation":
         result.delete_requested = True
     elif action == "handover" and isinstance(request, dict):
+        fresh = tickets.active_ticket(session=session, conversation_id=conversation.id) is None
         try:
             ticket, notice = tickets.open_ticket(session=session, conversation=conversation, request=request)
         except tickets.TicketError as exc:
@@ -223,6 +256,8 @@ def _store_reply(session: Session, conversation: Conversation, reply: dict[str, 
             )
         else:
             result.replies.append(notice)
+            if fresh:
+                _record_handover(session, conversation, ticket.office_id, ticket.municipality)
             office = session.get_one(Office, ticket.office_id)
             result.new_ticket = {
                 "id": ticket.id,
@@ -232,23 +267,31 @@ def _store_reply(session: Session, conversation: Conversation, reply: dict[str, 
             }
 
 
-def _record(session: Session, record: dict[str, Any]) -> None:
+def _record(session: Session, conversation: Conversation, record: dict[str, Any]) -> int | None:
     """The anonymous search record the action sent along with its reply (the action server never writes)."""
     try:
-        record_search(
-            session=session,
-            topic=_str(record.get("topic")),
-            category=_str(record.get("category")),
-            municipality=_str(record.get("municipality")),
-            target_group=_str(record.get("target_group")),
-            results=int(record.get("results") or 0),
+        return record_search(
+            session=session, record=record, channel=conversation.channel, language=getattr(conversation, "language", None)
         )
     except (TypeError, ValueError):
         log.warning("ignoring a malformed search record")
+        return None
 
 
-def _str(value: Any) -> str | None:
-    return str(value)[:80] if value else None
+def _record_handover(session: Session, conversation: Conversation, office_id: str, municipality: str | None) -> None:
+    """The anonymous handover record; the conversation's last search is marked as having led to it."""
+    last_search = next(
+        (m.extra["search_record_id"] for m in reversed(conversation.messages) if (m.extra or {}).get("search_record_id")),
+        None,
+    )
+    record_handover(
+        session=session,
+        office_id=office_id,
+        municipality=municipality,
+        channel=conversation.channel,
+        language=getattr(conversation, "language", None),
+        search_id=last_search,
+    )
 
 
 async def _announce_ticket(services: Services, ticket: dict[str, Any]) -> None:

@@ -34,6 +34,8 @@ class MessageOut(BaseModel):
     offers: list[OfferOut] = Field(default_factory=list)
     handover: Handover | None = None
     created_at: dt.datetime
+    # BCP 47 code of the text: the language the assistant said it in, or the citizen was taken to write in.
+    language: str = "de"
     # Telegram could not deliver this message (blocked bot, deleted chat …); shown to the counsellor.
     undelivered: bool = False
 
@@ -41,6 +43,25 @@ class MessageOut(BaseModel):
 class ConversationCreated(BaseModel):
     conversation_id: str
     messages: list[MessageOut]
+
+
+class ConversationIn(BaseModel):
+    """Optional settings of a new conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+    language: str | None = Field(default=None, min_length=2, max_length=8, description="reply language, e.g. tr")
+
+
+class ConversationPatch(BaseModel):
+    """Switch the reply language of a conversation."""
+
+    model_config = ConfigDict(extra="forbid")
+    language: str = Field(min_length=2, max_length=8, description="one of BILDUNGSLOTSE_LANGUAGES, e.g. en")
+
+
+class ConversationOut(BaseModel):
+    conversation_id: str
+    language: str
 
 
 class MessageList(BaseModel):

@@ -9,10 +9,12 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from bot import i18n as languages
 from bot.conversations.models import Conversation, Message
 from core.db import utcnow
+from core.i18n import N_, Node
 
-WELCOME = (
+WELCOME = N_(
     "Hallo! Ich bin der Bildungslotse des Landkreises Osnabrück – ein digitaler Assistent. "
     "Ich finde Kurse und Angebote in Ihrer Nähe: von der Krabbelgruppe über Nachhilfe und "
     "Deutschkurse bis zur Weiterbildung, erkläre, wer die Kosten übernimmt, und verbinde Sie "
@@ -21,10 +23,10 @@ WELCOME = (
     "Mit „Verlauf löschen“ ist er sofort gelöscht."
 )
 WELCOME_BUTTONS = [
-    {"title": "Deutschkurs", "payload": '/search_offers{"topic": "Deutschkurs"}'},
-    {"title": "Angebote für Eltern und Babys", "payload": '/search_offers{"topic": "Eltern-Kind-Gruppe"}'},
-    {"title": "Weiterbildung", "payload": '/search_offers{"topic": "Weiterbildung"}'},
-    {"title": "Nachhilfe", "payload": '/search_offers{"topic": "Nachhilfe"}'},
+    {"title": N_("Deutschkurs"), "payload": '/search_offers{"topic": "Deutschkurs"}'},
+    {"title": N_("Angebote für Eltern und Babys"), "payload": '/search_offers{"topic": "Eltern-Kind-Gruppe"}'},
+    {"title": N_("Weiterbildung"), "payload": '/search_offers{"topic": "Weiterbildung"}'},
+    {"title": N_("Nachhilfe"), "payload": '/search_offers{"topic": "Nachhilfe"}'},
 ]
 _PAYLOAD = re.compile(r"^/[a-z_]{2,40}(\{.{0,400}\})?$", re.DOTALL)
 
@@ -41,17 +43,28 @@ def get(*, session: Session, conversation_id: str) -> Conversation | None:
     return session.get(Conversation, conversation_id)
 
 
-def create(*, session: Session, channel: str = "web", conversation_id: str | None = None) -> Conversation:
-    conversation = Conversation(id=conversation_id or new_conversation_id(), channel=channel)
+def create(*, session: Session, channel: str = "web", conversation_id: str | None = None, language: str = "de") -> Conversation:
+    conversation = Conversation(id=conversation_id or new_conversation_id(), channel=channel, language=language)
     session.add(conversation)
     session.flush()
     return conversation
 
 
 def append(
-    *, session: Session, conversation: Conversation, sender: str, text: str | None, extra: dict[str, Any] | None = None
+    *,
+    session: Session,
+    conversation: Conversation,
+    sender: str,
+    text: str | None,
+    extra: dict[str, Any] | None = None,
+    i18n: Node = None,
+    language: str | None = None,
 ) -> Message:
     """Add a message with the conversation's next sequence number.
+
+    What the assistant says (``bot``, ``system``) is stored in the conversation's language: ``text`` is the
+    German text, ``i18n`` (see ``core.i18n``) the description of a composed one. A citizen's message keeps
+    its words; ``language`` is the language it was taken to be in.
 
     One atomic UPDATE … RETURNING hands out the number, so two writers (a citizen and a counsellor at
     the same moment) never get the same one, on SQLite (write lock) as on PostgreSQL (row lock)."""
@@ -61,10 +74,23 @@ def append(
         .values(next_seq=Conversation.next_seq + 1, last_activity=utcnow())
         .returning(Conversation.next_seq)
     ).scalar_one()
-    message = Message(conversation_id=conversation.id, seq=seq - 1, sender=sender, text=text, extra=extra or {})
+    extra = dict(extra or {})
+    if sender in ("bot", "system"):
+        text, extra = languages.say(text, extra, language=conversation.language or "de", i18n_node=i18n)
+    elif sender == "user":
+        extra["language"] = language or conversation.language or "de"
+    message = Message(conversation_id=conversation.id, seq=seq - 1, sender=sender, text=text, extra=extra)
     session.add(message)
     session.flush()
     return message
+
+
+def set_language(*, session: Session, conversation: Conversation, language: str, offered: list[str]) -> None:
+    """The citizen chose a language (widget, /sprache); only the offered ones."""
+    if language not in offered:
+        raise InvalidInput(f"Diese Sprache gibt es hier nicht. Möglich sind: {', '.join(offered)}.")
+    conversation.language = language
+    session.flush()
 
 
 def messages_after(*, session: Session, conversation_id: str, after: int = 0) -> list[Message]:
@@ -120,4 +146,6 @@ def to_extra(reply: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
         extra["handover"] = custom["handover"]
     if custom.get("action"):
         extra["action"] = custom["action"]
+    if isinstance(custom.get("i18n"), dict):
+        extra["i18n"] = custom["i18n"]  # a composed text's description (core.i18n), for the reply's language
     return text, extra

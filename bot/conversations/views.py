@@ -15,9 +15,19 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
+from bot import i18n
 from bot.conversations import service
 from bot.conversations.models import Message
-from bot.conversations.schemas import ConversationCreated, MessageIn, MessageList, MessageOut, PayloadIn
+from bot.conversations.schemas import (
+    ConversationCreated,
+    ConversationIn,
+    ConversationOut,
+    ConversationPatch,
+    MessageIn,
+    MessageList,
+    MessageOut,
+    PayloadIn,
+)
 from bot.deps import LimiterDep, SessionDep, SettingsDep, WriteDep, run_db
 from bot.errors import EVENT_STREAM, errors
 from bot.privacy import delete_everywhere
@@ -44,6 +54,7 @@ def to_out(message: Message) -> MessageOut:
         offers=extra.get("offers", []),
         handover=extra.get("handover"),
         created_at=message.created_at,
+        language=str(extra.get("language") or "de"),
         undelivered=bool(extra.get("undelivered")),
     )
 
@@ -58,12 +69,19 @@ def too_many(detail: str, retry_after_s: int = 60) -> HTTPException:
 
 
 @router.post("", status_code=201, response_model=ConversationCreated, responses=errors(429))
-def create_conversation(write: WriteDep, limiter: LimiterDep, settings: SettingsDep, request: Request) -> ConversationCreated:
+def create_conversation(
+    write: WriteDep, limiter: LimiterDep, settings: SettingsDep, request: Request, body: ConversationIn | None = None
+) -> ConversationCreated:
+    """A new conversation with the welcome; ``language`` (one of ``BILDUNGSLOTSE_LANGUAGES``) says it in that."""
+    offered = i18n.supported(settings.languages)
+    language = (body.language if body else None) or "de"
+    if language not in offered:
+        raise HTTPException(422, f"Diese Sprache gibt es hier nicht. Möglich sind: {', '.join(offered)}.")
     if not limiter.allow("new:" + client_key(request), settings.new_conversations_per_minute):
         request.app.state.metrics.rejected.labels("429").inc()
         raise too_many(TOO_MANY_NEW)
     with write() as session:
-        conversation = service.create(session=session)
+        conversation = service.create(session=session, language=language)
         welcome = service.append(
             session=session,
             conversation=conversation,
@@ -72,6 +90,22 @@ def create_conversation(write: WriteDep, limiter: LimiterDep, settings: Settings
             extra={"buttons": service.WELCOME_BUTTONS},
         )
     return ConversationCreated(conversation_id=conversation.id, messages=[to_out(welcome)])
+
+
+@router.patch("/{conversation_id}", response_model=ConversationOut)
+def patch_conversation(conversation_id: str, body: ConversationPatch, write: WriteDep, settings: SettingsDep) -> ConversationOut:
+    """Switch the language the assistant answers in (from the next reply on; earlier messages stay)."""
+    with write() as session:
+        conversation = service.get(session=session, conversation_id=conversation_id[:64])
+        if conversation is None:
+            raise HTTPException(404, NOT_FOUND)
+        try:
+            service.set_language(
+                session=session, conversation=conversation, language=body.language, offered=i18n.supported(settings.languages)
+            )
+        except service.InvalidInput as exc:
+            raise HTTPException(422, str(exc)) from None
+        return ConversationOut(conversation_id=conversation.id, language=conversation.language)
 
 
 @router.post("/{conversation_id}/messages", response_model=MessageList, responses=errors(429, 503))

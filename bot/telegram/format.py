@@ -15,10 +15,13 @@ from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from core.i18n import N_, t, translate
+from core.i18n import render as say
+
 # Telegram's limit for one message's text (after entity parsing), counted in UTF-16 code units.
 MAX_CHARS = 4096
 BUTTON_PREFIX = "b:"
-CHOOSE = "Bitte wählen Sie:"
+CHOOSE = N_("Bitte wählen Sie:")
 
 
 @dataclass
@@ -114,39 +117,41 @@ def _short(value: object, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def format_offer(offer: Mapping[str, Any]) -> str:
-    """Compact card: bold title, provider, place and distance (or online), next start, cost."""
-    lines = [f"<b>{esc(_short(offer.get('title') or 'Angebot'))}</b>"]
+def format_offer(offer: Mapping[str, Any], language: str = "de") -> str:
+    """Compact card: bold title, provider, place and distance (or online), next start, cost; our labels in
+    ``language``, the provider's data as written."""
+    lines = [f"<b>{esc(_short(offer.get('title') or translate(N_('Angebot'), language)))}</b>"]
     if offer.get("provider"):
         lines.append(esc(_short(offer["provider"])))
     distance = _number(offer.get("distance_km"))
     if offer.get("online"):
-        lines.append("Ort: online")
+        lines.append(translate(N_("Ort: online"), language))
     elif offer.get("municipality"):
         where = esc(_short(offer["municipality"], 100))
         if distance is not None:
-            where += f" ({german_number(distance, 1)} km entfernt)"
-        lines.append(f"Ort: {where}")
+            where = say(t("{place} ({km} km entfernt)", place=where, km=german_number(distance, 1)), language)
+        lines.append(say(t("Ort: {place}", place=where), language))
     start = german_date(offer.get("next_start"))
     if start:
-        lines.append(f"Beginn: {start}")
+        lines.append(say(t("Beginn: {date}", date=start), language))
     cost = _number(offer.get("cost_eur"))
     if cost is not None:
-        lines.append("Kosten: kostenlos" if cost == 0 else f"Kosten: {euro(cost)}")
+        free = translate(N_("Kosten: kostenlos"), language)
+        lines.append(free if cost == 0 else say(t("Kosten: {amount}", amount=euro(cost)), language))
     return "\n".join(lines)
 
 
-def offer_rows(offer: Mapping[str, Any]) -> list[list[InlineKeyboardButton]]:
+def offer_rows(offer: Mapping[str, Any], language: str = "de") -> list[list[InlineKeyboardButton]]:
     url = safe_url(offer.get("url"))
-    return [[InlineKeyboardButton("Mehr erfahren", url=url)]] if url else []
+    return [[InlineKeyboardButton(translate(N_("Mehr erfahren"), language), url=url)]] if url else []
 
 
-def button_rows(buttons: list[Mapping[str, Any]]) -> list[list[InlineKeyboardButton]]:
+def button_rows(buttons: list[Mapping[str, Any]], language: str = "de") -> list[list[InlineKeyboardButton]]:
     rows = []
     for button in buttons:
         payload = str(button.get("payload") or "")
         if payload:
-            title = _short(button.get("title") or "", 100) or "Auswählen"
+            title = _short(button.get("title") or "", 100) or translate(N_("Auswählen"), language)
             rows.append([InlineKeyboardButton(title, callback_data=button_data(payload))])
     return rows
 
@@ -154,10 +159,11 @@ def button_rows(buttons: list[Mapping[str, Any]]) -> list[list[InlineKeyboardBut
 def render(sender: str, text: str | None, extra: Mapping[str, Any] | None) -> list[Part]:
     """One stored Message -> Telegram messages: its text (split), one card per offer, buttons under the last."""
     extra = extra or {}
+    language = str(extra.get("language") or "de")  # the language our labels are in: the message's own
     header = ""
     if sender == "counsellor":
         office = ((extra.get("handover") or {}).get("office") or {}).get("name")
-        header = "Beratung" + (f" · {office}" if office else "")
+        header = translate(N_("Beratung"), language) + (f" · {office}" if office else "")
     parts: list[Part] = []
     if text and text.strip():
         reserve = utf16_len(header) + 1 if header else 0
@@ -166,11 +172,11 @@ def render(sender: str, text: str | None, extra: Mapping[str, Any] | None) -> li
             parts.append(Part(prefix + esc(chunk), []))
     for offer in extra.get("offers") or []:
         if isinstance(offer, Mapping):
-            parts.append(Part(format_offer(offer), offer_rows(offer)))
-    rows = button_rows(extra.get("buttons") or [])
+            parts.append(Part(format_offer(offer, language), offer_rows(offer, language)))
+    rows = button_rows(extra.get("buttons") or [], language)
     if rows:
         if not parts:
-            parts.append(Part(CHOOSE, []))
+            parts.append(Part(translate(CHOOSE, language), []))
         parts[-1].rows = parts[-1].rows + rows
     return parts
 

@@ -12,7 +12,7 @@ from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from bot import privacy  # module import: bot.privacy imports bot.telegram.models
+from bot import i18n, privacy  # module import: bot.privacy imports bot.telegram.models
 from bot.conversations import service as conversations
 from bot.deps import run_db
 from bot.relay import Overloaded, handle_citizen_message
@@ -20,10 +20,11 @@ from bot.telegram import chats
 from bot.telegram.delivery import Delivery
 from bot.telegram.format import BUTTON_PREFIX, plain, render
 from core.db import read_scope, session_scope
+from core.i18n import N_, translate
 
 log = logging.getLogger(__name__)
 
-WELCOME = (
+WELCOME = N_(
     "Hallo! Ich bin der Bildungslotse des Landkreises Osnabrück – ein digitaler Assistent. "
     "Ich finde Kurse und Angebote in Ihrer Nähe: von der Krabbelgruppe über Nachhilfe und Deutschkurse "
     "bis zur Weiterbildung, erkläre, wer die Kosten übernimmt, und verbinde Sie auf Wunsch mit einer "
@@ -34,7 +35,7 @@ WELCOME = (
     "Telegram selbst verarbeitet Nachrichten nach seinen eigenen Datenschutzregeln.\n\n"
     "Schreiben Sie einfach, was Sie suchen, oder wählen Sie ein Thema:"
 )
-HELP = (
+HELP = N_(
     "So funktioniert der Bildungslotse:\n"
     "• Schreiben Sie einfach, was Sie suchen – zum Beispiel „Deutschkurs in Melle“ oder "
     "„Nachhilfe in Mathe für meine Tochter“.\n"
@@ -44,29 +45,35 @@ HELP = (
     "• /start – Begrüßung und Hinweise zum Datenschutz\n"
     "• /hilfe – diese Übersicht"
 )
-ASK_DELETE = (
+ASK_DELETE = N_(
     "Möchten Sie wirklich alle Daten dieses Chats beim Bildungslotsen löschen? Dazu gehören Ihre Nachrichten, "
     "die Antworten und eine offene Anfrage an das Bildungsbüro. Das lässt sich nicht rückgängig machen."
 )
-DELETED = (
+DELETED = N_(
     "Erledigt: Alle Daten dieses Chats sind beim Bildungslotsen gelöscht. Den Verlauf in Telegram selbst "
     "können Sie in der App löschen. Wenn Sie wieder schreiben, beginnt ein neues Gespräch."
 )
-DELETE_FAILED = "Das Löschen hat nicht ganz geklappt. Bitte versuchen Sie es in ein paar Minuten noch einmal mit /daten_loeschen."
-KEPT = "In Ordnung, es wurde nichts gelöscht."
-STALE_BUTTON = "Diese Auswahl ist nicht mehr aktuell. Schreiben Sie mir einfach, was Sie suchen."
-ONLY_TEXT = "Ich kann leider nur Textnachrichten lesen. Bitte schreiben Sie Ihre Frage als Text."
-TOO_FAST = "Sie schreiben sehr schnell. Bitte warten Sie einen Moment."
+DELETE_FAILED = N_(
+    "Das Löschen hat nicht ganz geklappt. Bitte versuchen Sie es in ein paar Minuten noch einmal mit /daten_loeschen."
+)
+KEPT = N_("In Ordnung, es wurde nichts gelöscht.")
+STALE_BUTTON = N_("Diese Auswahl ist nicht mehr aktuell. Schreiben Sie mir einfach, was Sie suchen.")
+ONLY_TEXT = N_("Ich kann leider nur Textnachrichten lesen. Bitte schreiben Sie Ihre Frage als Text.")
+TOO_FAST = N_("Sie schreiben sehr schnell. Bitte warten Sie einen Moment.")
 FAILED = "Entschuldigung, da ist etwas schiefgegangen. Bitte versuchen Sie es noch einmal."
-COUNSELLOR = ("/request_counsellor", "Ich möchte mit einer Beraterin oder einem Berater sprechen.")
-RESTART = ("/restart", "Neu anfangen")
+COUNSELLOR = ("/request_counsellor", N_("Ich möchte mit einer Beraterin oder einem Berater sprechen."))
+RESTART = ("/restart", N_("Neu anfangen"))
 DELETE_YES, DELETE_NO = "d:ja", "d:nein"
+LANGUAGE_PREFIX = "l:"
+CHOOSE_LANGUAGE = N_("In welcher Sprache soll ich Ihnen antworten?")
+LANGUAGE_SET = N_("Gut, ich antworte Ihnen ab jetzt auf Deutsch. Schreiben Sie einfach, was Sie suchen.")
 COMMANDS = [
     ("start", "Begrüßung und Datenschutz"),
     ("hilfe", "Was der Bildungslotse kann"),
     ("berater", "Mit einer Beraterin / einem Berater schreiben"),
     ("neu", "Gespräch neu beginnen"),
     ("daten_loeschen", "Alle Daten dieses Chats löschen"),
+    ("sprache", "Sprache wählen · Language · Dil · اللغة · Мова · Язык"),
 ]
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -87,6 +94,7 @@ class Handlers:
         application.add_handler(CommandHandler("berater", self.counsellor, filters=PRIVATE))
         application.add_handler(CommandHandler("neu", self.restart, filters=PRIVATE))
         application.add_handler(CommandHandler("daten_loeschen", self.ask_delete, filters=PRIVATE))
+        application.add_handler(CommandHandler(["sprache", "language"], self.choose_language, filters=PRIVATE))
         # Everything else typed, including "/…" the engine understands (as the widget's text field allows).
         application.add_handler(MessageHandler(PRIVATE & filters.TEXT, self.text))
         application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, self.not_text))
@@ -96,9 +104,18 @@ class Handlers:
     def conversation_id(self, chat_id: int) -> str:
         return chats.conversation_id_for(self.settings.telegram_id_key, chat_id)
 
-    async def say(self, chat_id: int, text: str, rows: list[list[InlineKeyboardButton]] | None = None) -> None:
-        """A fixed text of ours, not stored (help, confirmations)."""
-        await self.delivery.send_parts(self.conversation_id(chat_id), chat_id, plain(text, rows))
+    async def say(
+        self, chat_id: int, text: str, rows: list[list[InlineKeyboardButton]] | None = None, language: str | None = None
+    ) -> None:
+        """A fixed text of ours, not stored (help, confirmations), in the chat's language."""
+        cid = self.conversation_id(chat_id)
+        language = language or str(await run_db(self._language, cid))
+        await self.delivery.send_parts(cid, chat_id, plain(translate(text, language), rows))
+
+    def _language(self, cid: str) -> str:
+        with read_scope(self.settings.database_url) as session:
+            conversation = conversations.get(session=session, conversation_id=cid)
+            return conversation.language if conversation is not None else "de"
 
     # --- commands --------------------------------------------------------------------------------
 
@@ -134,9 +151,26 @@ class Handlers:
         await self.relay(_chat_id(update), *RESTART)
 
     async def ask_delete(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        yes = InlineKeyboardButton("Ja, löschen", callback_data=DELETE_YES)
-        rows = [[yes, InlineKeyboardButton("Nein", callback_data=DELETE_NO)]]
-        await self.say(_chat_id(update), ASK_DELETE, rows)
+        chat_id = _chat_id(update)
+        language = await run_db(self._language, self.conversation_id(chat_id))
+        yes = InlineKeyboardButton(translate(N_("Ja, löschen"), language), callback_data=DELETE_YES)
+        rows = [[yes, InlineKeyboardButton(translate(N_("Nein"), language), callback_data=DELETE_NO)]]
+        await self.say(chat_id, ASK_DELETE, rows, language)
+
+    async def choose_language(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """/sprache: the offered languages by their own names."""
+        offered = i18n.supported(self.settings.languages)
+        rows = [
+            [InlineKeyboardButton(i18n.NATIVE_NAMES.get(code, code), callback_data=LANGUAGE_PREFIX + code)] for code in offered
+        ]
+        await self.say(_chat_id(update), CHOOSE_LANGUAGE, rows)
+
+    def _set_language(self, cid: str, chat_id: int, language: str) -> None:
+        with session_scope(self.settings.database_url) as session:
+            conversation = chats.open_conversation(session=session, conversation_id=cid, chat_id=chat_id)
+            conversations.set_language(
+                session=session, conversation=conversation, language=language, offered=i18n.supported(self.settings.languages)
+            )
 
     # --- messages --------------------------------------------------------------------------------
 
@@ -162,14 +196,25 @@ class Handlers:
         data = query.data or ""
         if data in (DELETE_YES, DELETE_NO):
             await _answer(query)
+            language = await run_db(self._language, self.conversation_id(chat.id))  # before it is deleted
             if data == DELETE_NO:
                 text = KEPT
             else:
                 text = DELETED if await self.delete_everything(self.conversation_id(chat.id)) else DELETE_FAILED
             try:
-                await query.edit_message_text(text)  # also removes the two buttons
+                await query.edit_message_text(translate(text, language))  # also removes the two buttons
             except TelegramError:
-                await self.say(chat.id, text)
+                await self.say(chat.id, text, language=language)
+            return
+        if data.startswith(LANGUAGE_PREFIX):
+            await _answer(query)
+            language = data.removeprefix(LANGUAGE_PREFIX)
+            try:
+                await run_db(self._set_language, self.conversation_id(chat.id), chat.id, language)
+            except conversations.InvalidInput:
+                await self.say(chat.id, STALE_BUTTON)
+                return
+            await self.say(chat.id, LANGUAGE_SET, language=language)
             return
         found = None
         if data.startswith(BUTTON_PREFIX):

@@ -51,7 +51,8 @@ def test_zero_results_widen_then_offer_counsellor(session) -> None:
     assert reply["buttons"][0]["payload"] == "/request_counsellor"
     # The anonymous record travels back to the gateway; the action server itself writes nothing.
     assert reply["search_record"] == {
-        "topic": "Tiefseetauchen", "category": None, "municipality": "Melle", "target_group": None, "results": 0,
+        "topic": "Tiefseetauchen", "category": None, "municipality": "Melle", "target_group": None, "age": None,
+        "results": 0, "widened": True,
     }  # fmt: skip
     session.expire_all()
     assert session.query(SearchEvent).count() == before

@@ -31,7 +31,7 @@ def test_conversation_roundtrip_matches_contract(client: TestClient, engine: Fak
     offer = messages[1]["offers"][0]
     assert offer["category"] == "sprache" and offer["next_start"] == "2027-01-10"
     # the contract's fields, plus "undelivered" (our extension for counsellors)
-    assert set(messages[0]) == {"seq", "sender", "text", "buttons", "offers", "handover", "created_at", "undelivered"}
+    assert set(messages[0]) == {"seq", "sender", "text", "buttons", "offers", "handover", "created_at", "language", "undelivered"}
     history = client.get(f"/api/v1/conversations/{cid}/messages").json()["messages"]
     assert [m["seq"] for m in history] == [1, 2, 3, 4]
     assert history[1] == {**history[1], "sender": "user", "text": "Ich suche einen Deutschkurs in Melle"}

@@ -1,0 +1,1 @@
+"""Citizens' feedback (spec §8): "Hat das geholfen?" after offers, a rating after a closed handover."""

@@ -1,0 +1,148 @@
+"""What the assistant says, in the citizen's language: gettext catalogues whose message ids are the German texts.
+
+- The German text is the source: ``locale/<lang>/LC_MESSAGES/bildungslotse.po`` maps each German text to its
+  translation. The ``.po`` files are read directly (no compiled ``.mo``): they are small, parsed once per process
+  in milliseconds, and nothing generated has to be kept in step with them. ``locale/README.md`` says how to add
+  a text or a language.
+- Fixed texts (responses of the engine's domain, the YAML texts of the actions, the gateway's notices) travel
+  as German and are translated by the gateway as a whole, or as a sequence of whole known sentences or lines
+  (answers that join several fixed texts).
+- Composed texts (with numbers, places, offer titles) are built with :func:`t` and :func:`join`: a small
+  JSON-able description whose German rendering is the text the engine keeps, and which the gateway renders
+  again in the citizen's language. Dicts are translated, plain values (numbers, names, the provider's offer
+  titles) are inserted as they are.
+- :func:`N_` only marks a German constant for extraction (``pybabel extract`` with the keywords ``N_`` and
+  ``t``); the gateway finds it by its text.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALE_DIR = ROOT / "locale"
+DOMAIN = "bildungslotse"
+SOURCE = "de"
+RTL = frozenset({"ar", "fa", "he", "ur"})
+log = logging.getLogger(__name__)
+
+# A text description: {"msgid": German template, "params": {name: Node}}, {"join": [Node], "sep": str}, or a
+# plain value inserted as it is.
+Node = dict[str, Any] | str | int | float | None
+
+
+def N_(text: str) -> str:  # the gettext convention for "mark only"
+    """Marks a fixed German text for the catalogues; returns it unchanged."""
+    return text
+
+
+def t(msgid: str, **params: Node) -> dict[str, Any]:
+    """A composed text: ``msgid`` is a German ``str.format`` template with named fields."""
+    return {"msgid": msgid, "params": params} if params else {"msgid": msgid}
+
+
+def join(*parts: Node, sep: str = "") -> dict[str, Any]:
+    """Parts said one after the other (each translated on its own)."""
+    return {"join": [p for p in parts if p not in (None, "")], "sep": sep}
+
+
+@cache
+def catalogue(language: str) -> dict[str, str]:
+    """German text -> translation for one language (empty for German or a language without a catalogue)."""
+    if language == SOURCE:
+        return {}
+    path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return {}
+    from babel.messages.pofile import read_po  # only where a catalogue is read
+
+    with path.open("rb") as handle:
+        po = read_po(handle, locale=language.replace("-", "_"))
+    return {
+        str(m.id): str(m.string)
+        for m in po
+        if m.id and isinstance(m.id, str) and isinstance(m.string, str) and m.string and not m.fuzzy
+    }
+
+
+def available(language: str) -> bool:
+    return language == SOURCE or bool(catalogue(language))
+
+
+def gettext(msgid: str, language: str) -> str | None:
+    """The translation of one whole text, or None when there is none (German: the text itself)."""
+    if language == SOURCE:
+        return msgid
+    return catalogue(language).get(msgid)
+
+
+def render(node: Node, language: str = SOURCE, missing: list[str] | None = None) -> str:
+    """The text a description stands for, in ``language``; untranslated parts stay German (and are listed)."""
+    if isinstance(node, dict):
+        if "join" in node:
+            return str(node.get("sep") or "").join(render(p, language, missing) for p in node["join"])
+        msgid = str(node.get("msgid") or "")
+        template = gettext(msgid, language)
+        if template is None:
+            if missing is not None:
+                missing.append(msgid)
+            template = msgid
+        params = {k: render(v, language, missing) for k, v in (node.get("params") or {}).items()}
+        try:
+            return template.format(**params)
+        except (KeyError, IndexError, ValueError):
+            log.warning("translation of %r does not fit its fields", msgid[:60])
+            return msgid.format(**params)
+    return "" if node is None else str(node)
+
+
+def fields(template: str) -> set[str]:
+    """The named fields of a ``str.format`` template."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def translate(text: str, language: str, missing: list[str] | None = None) -> str:
+    """A fixed German text in ``language``: the whole text, else line by line, else as a sequence of whole
+    known sentences ("Dabei kann ich leider nicht helfen. <referral> <what I can do>"). What is not known stays
+    German and is listed in ``missing``."""
+    if language == SOURCE or not text:
+        return text
+    found = gettext(text, language)
+    if found is not None:
+        return found
+    if "\n" in text:
+        return "\n".join(translate(line, language, missing) if line.strip() else line for line in text.split("\n"))
+    pieces = _segments(text, catalogue(language))
+    if pieces is None:
+        if missing is not None:
+            missing.append(text)
+        return text
+    return " ".join(pieces)
+
+
+def _segments(text: str, known: dict[str, str]) -> list[str] | None:
+    """``text`` as known sentences separated by single spaces, longest first; None when it is not."""
+    out: list[str] = []
+    at = 0
+    while at < len(text):
+        best = ""
+        for msgid in known:
+            if len(msgid) > len(best) and text.startswith(msgid, at):
+                end = at + len(msgid)
+                if end == len(text) or text[end] == " ":
+                    best = msgid
+        if not best:
+            return None
+        out.append(known[best])
+        at += len(best) + 1
+    return out
+
+
+def message(node: Node, **parts: Any) -> dict[str, Any]:
+    """An action's chat message with a composed text: the German text (what the engine keeps and the dialogue
+    compares) and its description, from which the gateway says it in the citizen's language."""
+    return {"text": render(node), "i18n": node, **parts}

@@ -1,0 +1,125 @@
+"""GET /api/v1/figures and /api/v1/figures.csv: groupings, small-number protection, the own office only for
+counsellors, CSV for Excel, the OpenAPI document."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from bot.main import create_app
+from catalogue.models import Municipality
+from core.db import read_scope, session_scope
+from monitoring.service import record_search
+from tests.bot.conftest import FakeEngine, RecordingNotifier
+from tests.monitoring.conftest import login
+from tests.monitoring.test_suppression import feasible_values
+
+DAY = dt.date(2019, 3, 14)  # a month of its own: the session's database is shared with the other tests
+PERIOD = {"from": "2019-03-01", "to": "2019-03-31"}
+
+
+@pytest.fixture(scope="module")
+def seeded(database_url: str) -> None:
+    searches = (
+        [("Deutschkurs", "sprache", "Melle", 4)] * 12
+        + [("Deutschkurs", "sprache", "Dissen am Teutoburger Wald", 3)] * 5  # Melle's office has these two
+        + [("Staplerschein", "weiterbildung", "Melle", 2)] * 6
+        + [("Erziehungsberatung", "beratung", "Bohmte", 1)] * 3
+        + [("Tiefseetauchen", None, "Melle", 0)] * 6
+        + [("Drachenfliegen", None, "Bohmte", 0)] * 2
+    )
+    with session_scope(database_url) as session:
+        for topic, category, place, results in searches:
+            record = {"topic": topic, "category": category, "municipality": place, "results": results}
+            record_search(session=session, record=record, channel="web", language="de", day=DAY)
+
+
+@pytest.fixture
+def client(settings) -> TestClient:
+    return TestClient(create_app(settings, engine=FakeEngine(), notifier=RecordingNotifier()))
+
+
+def rows_by_key(table: dict) -> dict:
+    return {row["key"]: row for row in table["rows"]}
+
+
+def test_admin_sees_categories_with_small_numbers_protected(client, seeded, accounts) -> None:
+    admin = login(client, accounts["admin"])
+    table = client.get("/api/v1/figures", params={**PERIOD, "group_by": "category"}, headers=admin).json()
+    rows = rows_by_key(table)
+    assert rows["sprache"]["searches"] == 17 and rows["sprache"]["label"] == "Sprache"
+    assert rows["beratung"]["searches"] == "<5"
+    assert rows["schule"]["searches"] == "<5"  # every category is a row, zeros too
+    assert rows[None]["searches"] == 8  # nothing found: no category
+    # Only these 8 found nothing; every category's 0 is "<5", and 8 = total − shown would tell they are all 0.
+    # With nothing left to hide, the total goes too (a "<5" could otherwise be bounded below 4).
+    assert rows[None]["unmet"] == "x" and table["total"]["unmet"] == "x"
+    assert table["total"]["searches"] == 34
+    # The attack: the total minus the shown cells must not give the hidden 3 back.
+    column = {str(k): r["searches"] for k, r in rows.items()}
+    assert feasible_values(column, table["total"]["searches"])["beratung"] == {0, 1, 2, 3, 4}
+    assert table["unmet_topics"] == [{"topic": "tiefseetauchen", "searches": 6}]  # "drachenfliegen": only 2
+
+
+def test_municipalities_per_1000_inhabitants(client, seeded, accounts, database_url) -> None:
+    admin = login(client, accounts["admin"])
+    table = client.get("/api/v1/figures", params={**PERIOD, "group_by": "municipality"}, headers=admin).json()
+    rows = rows_by_key(table)
+    with read_scope(database_url) as session:
+        population = dict(session.execute(select(Municipality.name, Municipality.population)).all())
+    assert len(rows) == len(population)  # every municipality, searched or not
+    melle = rows["Melle"]
+    assert melle["searches"] == 24 and melle["population"] == population["Melle"]
+    assert melle["searches_per_1000"] == round(24 / population["Melle"] * 1000, 2)
+    assert rows["Dissen am Teutoburger Wald"]["searches"] == 5
+    # Bohmte's office: Bohmte 5, all its other municipalities 0 ("<5"): Bohmte's 5 must be hidden as well.
+    assert rows["Bohmte"]["searches"] == "x"
+    for row in rows.values():  # a suppressed count has no rate that would give it back
+        if isinstance(row["searches"], str):
+            assert row["searches_per_1000"] == row["searches"]
+
+
+def test_counsellor_sees_the_own_office_only(client, seeded, accounts) -> None:
+    melle = login(client, accounts["melle"])
+    table = client.get("/api/v1/figures", params={**PERIOD, "group_by": "municipality"}, headers=melle).json()
+    assert table["office"] == "melle"
+    assert set(rows_by_key(table)) == {"Melle", "Dissen am Teutoburger Wald"}
+    assert rows_by_key(table)["Melle"]["searches"] == 24 and table["total"]["searches"] == 29
+    r = client.get("/api/v1/figures", params={**PERIOD, "office": "bohmte"}, headers=melle)
+    assert r.status_code == 403 and "eigenen" in r.json()["detail"]
+    bohmte = client.get("/api/v1/figures", params={**PERIOD, "group_by": "category"}, headers=login(client, accounts["bohmte"]))
+    assert bohmte.json()["total"]["searches"] == 5
+
+
+def test_csv_for_excel(client, seeded, accounts) -> None:
+    admin = login(client, accounts["admin"])
+    r = client.get("/api/v1/figures.csv", params={**PERIOD, "group_by": "category"}, headers=admin)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert r.content.startswith("\ufeff".encode())
+    lines = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0][:3] == ["Kategorie", "Suchen", "davon nichts im Landkreis gefunden"]
+    body = {line[0]: line[1:] for line in lines[1:] if line}
+    assert body["Sprache"][0] == "17" and body["Beratung"][0] == "<5" and body["Summe"][0] == "34"
+    same = client.get("/api/v1/figures", params={**PERIOD, "group_by": "category", "format": "csv"}, headers=admin)
+    assert same.content == r.content
+
+
+def test_bad_requests_are_422_in_german(client, accounts) -> None:
+    admin = login(client, accounts["admin"])
+    assert client.get("/api/v1/figures", params={"group_by": "street"}, headers=admin).status_code == 422
+    r = client.get("/api/v1/figures", params={"from": "2020-05-01", "to": "2020-01-01"}, headers=admin)
+    assert r.status_code == 422 and "Zeitraum" in r.json()["detail"]
+
+
+def test_openapi_documents_the_figures(client) -> None:
+    doc = client.get("/openapi.json").json()
+    operation = doc["paths"]["/api/v1/figures"]["get"]
+    assert {p["name"] for p in operation["parameters"]} >= {"from", "to", "group_by", "office", "category", "format"}
+    assert "text/csv" in operation["responses"]["200"]["content"]
+    assert {"401", "403", "422"} <= set(operation["responses"])
+    assert "text/csv" in doc["paths"]["/api/v1/figures.csv"]["get"]["responses"]["200"]["content"]
