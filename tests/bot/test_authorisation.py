@@ -48,6 +48,7 @@ PUBLIC = {
     ("GET", "/api/v1/conversations/{conversation_id}/messages"),
     ("GET", "/api/v1/conversations/{conversation_id}/stream"),
     ("DELETE", "/api/v1/conversations/{conversation_id}"),
+    ("PATCH", "/api/v1/conversations/{conversation_id}"),
     ("POST", "/api/v1/conversations/{conversation_id}/feedback"),
     ("GET", "/api/v1/offers"),
     ("GET", "/api/v1/offers/{offer_id}"),
