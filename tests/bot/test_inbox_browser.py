@@ -366,3 +366,115 @@ def check_accessibility(page: Page) -> None:
     )
     assert result["violations"] == [], json.dumps(result["violations"], indent=1, ensure_ascii=False)
     assert result["passes"] > 5
+
+
+# ---------------------------------------------------------------- call backs, office data, accounts (issue #14)
+
+
+def reset_office(database_url: str, office_id: str) -> None:
+    """The office's data as in the reference file (the database is shared by the session's tests)."""
+    from catalogue.models import Office
+    from catalogue.reference import load_reference_data
+
+    with session_scope(database_url) as session:
+        office = session.get_one(Office, office_id)
+        office.edited_at = None
+        office.email = office.phone = office.address = None
+        office.closures = []
+        load_reference_data(session=session)
+
+
+def test_call_back_list_and_office_data(page: Page, citizen: httpx.Client, database_url: str) -> None:
+    cid, ticket_id = start_handover(citizen, "Ich möchte zurückgerufen werden")
+    r = citizen.post(f"/api/v1/conversations/{cid}/messages", json={"text": "Meine Nummer: 05471 998877"})
+    assert r.status_code == 200, r.text
+    login(page, USERNAME)
+
+    # The open call backs have their own list, with the number; the ticket shows it with "erledigt" and a note.
+    callbacks = page.get_by_role("region", name="Offene Rückrufe")
+    entry = callbacks.locator(f'button[data-callback-id="{ticket_id}"]')
+    expect(entry).to_contain_text("Telefon 05471 998877", timeout=POLL_WAIT)
+    entry.click()
+    panel = page.locator("#callback")
+    expect(panel).to_contain_text("Noch offen.")
+    expect(panel.get_by_role("link", name="05471 998877")).to_have_attribute("href", "tel:05471998877")
+    page.get_by_label("Notiz zum Rückruf").fill("Erreicht, kommt Dienstag vorbei.")
+    check_accessibility(page)
+    page.get_by_role("button", name="Rückruf erledigt").click()
+    expect(panel).to_contain_text("Erledigt heute, ", timeout=POLL_WAIT)
+    expect(panel).to_contain_text(f"von {USERNAME}. Notiz: Erreicht, kommt Dienstag vorbei.")
+    expect(page.get_by_role("button", name="Rückruf wieder öffnen")).to_be_focused()
+    expect(entry).to_have_count(0, timeout=POLL_WAIT)
+    expect(page.locator("#history")).to_contain_text("Rückruf erledigt · von inbox-test – mit Notiz")
+    expect(page.locator("#history")).not_to_contain_text("05471")
+
+    # The office's data: filled from the server, changed in the form, logged, used by the chat at once.
+    try:
+        page.get_by_text("Daten des Bildungsbüros").click()
+        expect(page.get_by_label("Montag")).to_have_value("08:30–12:30")
+        expect(page.get_by_label("Welches Büro?")).to_have_value("bohmte")
+        expect(page.get_by_label("Mittwoch")).to_have_value("08:30–12:30, 14:00–16:00")
+        page.get_by_label("Freitag").fill("9:00-11:00")
+        page.get_by_label("Schließtage und Ferien").fill("23.12.2030–02.01.2031 Weihnachten\nkeine Angabe")
+        page.get_by_role("button", name="Speichern").click()
+        expect(page.get_by_role("alert")).to_contain_text("„keine Angabe“ beginnt nicht mit einem Datum")
+        expect(page.get_by_label("Schließtage und Ferien")).to_be_focused()
+        page.get_by_label("Schließtage und Ferien").fill("23.12.2030–02.01.2031 Weihnachten")
+        page.get_by_label("Telefon").fill("12")
+        page.get_by_role("button", name="Speichern").click()
+        expect(page.get_by_role("alert")).to_contain_text("„12“ ist keine Telefonnummer")  # the server's German reason
+        page.get_by_label("Telefon").fill("05471 808-0")
+        page.get_by_label("Anschrift").fill("Bremer Str. 6, 49163 Bohmte")
+        page.get_by_role("button", name="Speichern").click()
+        expect(page.get_by_role("status")).to_have_text("Gespeichert. Der Chat nennt ab sofort diese Angaben.")
+        changed = f"{USERNAME} · geändert: Telefon, Anschrift, Öffnungszeiten, Schließtage"
+        expect(page.locator("#office-changes li").first).to_contain_text(changed)
+        check_accessibility(page)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "inbox-callbacks-office.png"), full_page=True)
+        office = citizen.get("/api/v1/offices").json()
+        bohmte = next(o for o in office if o["id"] == "bohmte")
+        assert bohmte["opening_hours"].endswith("Do 08:30–12:30; Fr 09:00–11:00")
+    finally:
+        reset_office(database_url, "bohmte")
+
+
+def test_admin_disables_an_account(page: Page, citizen: httpx.Client, database_url: str) -> None:
+    import uuid
+
+    username = f"leaver-{uuid.uuid4().hex[:6]}"
+    with session_scope(database_url) as session:
+        create(session=session, office_id="bramsche", username=username, password=PASSWORD)
+    token = citizen.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()["access_token"]
+    login(page, ADMIN)
+    page.get_by_text("Konten der Beraterinnen und Berater").click()
+    row = page.get_by_role("row").filter(has_text=username)
+    expect(row).to_contain_text("aktiv")
+    row.get_by_role("button", name=f"{username} sperren").click()
+    expect(row).to_contain_text("gesperrt heute", timeout=POLL_WAIT)
+    expect(row.get_by_role("button", name=f"{username} entsperren")).to_be_focused()
+    check_accessibility(page)
+    refused = citizen.get("/api/v1/tickets", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 401 and "gesperrt" in refused.json()["detail"]
+    r = citizen.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD})
+    assert r.status_code == 403 and "gesperrt" in r.json()["detail"]
+
+
+def test_phone_layout_of_the_new_parts(browser: Any, gateway: GatewayThread, citizen: httpx.Client) -> None:
+    cid, ticket_id = start_handover(citizen, "Rückruf bitte")
+    citizen.post(f"/api/v1/conversations/{cid}/messages", json={"text": "0151 23456789 oder mail.test@example.org"})
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE", timezone_id="Europe/Berlin")
+    try:
+        page = context.new_page()
+        page.goto(gateway.url + "/beratung/")
+        login(page, USERNAME)
+        page.locator(f'button[data-callback-id="{ticket_id}"]').click()
+        expect(page.locator("#callback")).to_contain_text("mail.test@example.org")
+        page.get_by_text("Daten des Bildungsbüros").click()
+        expect(page.get_by_label("Montag")).to_have_value("08:30–12:30")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, width
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "inbox-callbacks-phone.png"), full_page=True)
+    finally:
+        context.close()

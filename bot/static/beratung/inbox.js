@@ -55,7 +55,15 @@
     channelFilter: $('channel-filter'), callbackFilter: $('callback-filter'),
     snippetOpen: $('snippet-open'), snippetPicker: $('snippet-picker'), snippetSearch: $('snippet-search'),
     snippetList: $('snippet-list'), snippetEmpty: $('snippet-empty'),
+    callbackList: $('callback-list'), callbacksCount: $('callbacks-count'), callbacksEmpty: $('callbacks-empty'),
+    callbackContact: $('callback-contact'), callbackState: $('callback-state'), callbackForm: $('callback-form'),
+    callbackNote: $('callback-note'), callbackDone: $('callback-done'),
+    officePanel: $('office-panel'), officeForm: $('office-form'), officeSelect: $('office-select'),
+    officeClosures: $('office-closures'), officePhone: $('office-phone'), officeEmail: $('office-email'),
+    officeAddress: $('office-address'), officeSave: $('office-save'), officeStatus: $('office-status'),
+    officeChanges: $('office-changes'), accountsPanel: $('accounts-panel'), accountsBody: $('accounts-body'),
   };
+  const hoursInputs = Array.from(document.querySelectorAll('input[data-weekday]'));
   const filterButtons = Array.from(document.querySelectorAll('[data-filter]'));
   const groups = {};
   for (const section of document.querySelectorAll('.group[data-status]')) {
@@ -166,7 +174,7 @@
 
   function flagsOf(ticket) {
     const flags = [];
-    if (ticket.callback_wished) flags.push('Rückruf gewünscht');
+    if (ticket.callback_wished) flags.push(ticket.callback_done_at ? 'Rückruf erledigt' : 'Rückruf gewünscht');
     if (ticket.transferred_from && ticket.status === 'waiting') flags.push('weitergegeben vom ' + officeName(ticket.transferred_from));
     if (ticket.status === 'active' && ticket.assignee && ticket.assignee !== state.username) flags.push('bei ' + ticket.assignee);
     return flags.join(' · ');
@@ -184,6 +192,11 @@
     closed: 'abgeschlossen',
     withdrawn: 'von der Bürgerin / dem Bürger zurückgezogen',
     deleted: 'Gespräch von der Bürgerin / dem Bürger gelöscht',
+    replied: 'geantwortet',
+    released: 'zurück in die Warteschlange',
+    callback_requested: 'Rückruf gewünscht',
+    callback_done: 'Rückruf erledigt',
+    callback_reopened: 'Rückruf wieder offen',
   };
 
   function languageLabel(code) {
@@ -424,6 +437,12 @@
     closeDetail();
     ui.figures.hidden = true;
     ui.figuresBody.replaceChildren();
+    ui.accountsPanel.hidden = true;
+    ui.accountsPanel.open = false;
+    ui.accountsBody.replaceChildren();
+    ui.officePanel.open = false;
+    ui.officeSelect.replaceChildren();
+    setText(ui.officeStatus, '');
     ui.inboxView.hidden = true;
     ui.logout.hidden = true;
     ui.skip.hidden = true;
@@ -564,6 +583,7 @@
     }
     const wasAdmin = state.isAdmin;
     state.isAdmin = true;
+    ui.accountsPanel.hidden = false;
     state.figures = figures.offices || [];
     renderFigures(state.figures);
     ui.figures.hidden = false;
@@ -685,6 +705,47 @@
     if (focused) {
       const item = state.items.get(focused);
       if (item && document.activeElement !== item.button) item.button.focus({ preventScroll: true });
+    }
+    renderCallbacks();
+  }
+
+  // Open call backs: their own list, oldest first, with the contact data (the own office's tickets only).
+  function contactText(ticket) {
+    const parts = [];
+    if (ticket.callback_phone) parts.push('Telefon ' + ticket.callback_phone);
+    if (ticket.callback_email) parts.push('E-Mail ' + ticket.callback_email);
+    return parts.length ? parts.join(' · ') : 'Rückruf gewünscht, noch ohne Nummer';
+  }
+
+  function renderCallbacks() {
+    const focused = document.activeElement && document.activeElement.dataset
+      ? document.activeElement.dataset.callbackId
+      : undefined;
+    const open = Array.from(state.tickets.values())
+      .filter((t) => t.callback_wished && !t.callback_done_at && !t.conversation_deleted)
+      .filter((t) => !state.channel || t.channel === state.channel)
+      .sort(byDate('created_at', 1));
+    const items = open.map((ticket) => {
+      const li = el('li');
+      const button = el('button', 'ticket callback');
+      button.type = 'button';
+      button.dataset.callbackId = ticket.id;
+      if (ticket.id === state.selected) button.setAttribute('aria-current', 'true');
+      button.append(
+        el('span', 't-topic', topicOf(ticket)), ' ',
+        el('span', 't-contact', contactText(ticket)), ' ',
+        el('span', 't-meta', ['seit ' + fmtTime(ticket.created_at), STATUS[ticket.status]].join(' · ')),
+      );
+      button.addEventListener('click', () => selectTicket(ticket.id, true));
+      li.append(button);
+      return li;
+    });
+    ui.callbackList.replaceChildren(...items);
+    setText(ui.callbacksCount, `(${open.length})`);
+    ui.callbacksEmpty.hidden = open.length > 0;
+    if (focused) {
+      const again = ui.callbackList.querySelector(`[data-callback-id="${CSS.escape(focused)}"]`);
+      if (again) again.focus({ preventScroll: true });
     }
   }
 
@@ -851,6 +912,7 @@
     const sig = JSON.stringify([
       detail.summary, detail.callback_phone, detail.callback_email, detail.consent, detail.status, deleted,
       detail.close_note, detail.closed_at, state.isAdmin, detail.history, detail.transfer_reason, detail.office_id,
+      detail.callback_done_at, detail.callback_note, detail.callback_wished,
     ]);
     if (sig !== state.staticSig) {
       state.staticSig = sig;
@@ -913,6 +975,8 @@
       if (entry.kind === 'assigned' && entry.assignee) parts[1] += ' an ' + entry.assignee;
       if (entry.actor) parts.push('von ' + entry.actor);
       const li = el('li', '', parts.join(' · '));
+      if (entry.kind === 'released' && entry.assignee) parts[1] += ' (von ' + entry.assignee + ')';
+      if (entry.detail) li.textContent += ' – ' + entry.detail;
       if (entry.reason) li.append(el('span', 'reason', ' – Grund: ' + entry.reason));
       return li;
     });
@@ -953,6 +1017,12 @@
   }
 
   function renderCallback(detail) {
+    state.callbackDone = Boolean(detail.callback_done_at);
+    if (!detail.callback_wished) {
+      ui.callback.hidden = true;
+      ui.callbackContact.replaceChildren();
+      return;
+    }
     const nodes = [];
     if (detail.callback_phone) {
       const phone = String(detail.callback_phone);
@@ -967,13 +1037,33 @@
       link.href = 'mailto:' + encodeURIComponent(email).replace(/%40/g, '@');
       nodes.push('E-Mail ', link);
     }
-    if (nodes.length) {
-      ui.callback.replaceChildren(el('strong', '', 'Rückmeldung gewünscht: '), ...nodes);
-      ui.callback.hidden = false;
+    if (!nodes.length) nodes.push('Gewünscht, aber noch keine Telefonnummer oder E-Mail-Adresse im Chat.');
+    ui.callbackContact.replaceChildren(el('strong', '', 'Rückmeldung gewünscht: '), ...nodes);
+    const stateNodes = [];
+    if (detail.callback_done_at) {
+      stateNodes.push(el('span', 'done', 'Erledigt'), ' ' + fmtTime(detail.callback_done_at) + (detail.callback_done_by ? ' von ' + detail.callback_done_by : '') + '.');
     } else {
-      ui.callback.replaceChildren();
-      ui.callback.hidden = true;
+      stateNodes.push('Noch offen.');
     }
+    if (detail.callback_note) stateNodes.push(' ', el('strong', '', 'Notiz: '), String(detail.callback_note));
+    ui.callbackState.replaceChildren(...stateNodes);
+    setText(ui.callbackDone, detail.callback_done_at ? 'Rückruf wieder öffnen' : 'Rückruf erledigt');
+    ui.callback.hidden = false;
+  }
+
+  function onCallback(event) {
+    event.preventDefault();
+    const done = !state.callbackDone;
+    const note = ui.callbackNote.value.trim();
+    if (note.length > MAX_NOTE) {
+      showError(`Die Notiz ist zu lang (höchstens ${MAX_NOTE} Zeichen).`);
+      return;
+    }
+    act('callback', ui.callbackDone, 'callback', { done, note: note || null }, () => {
+      ui.callbackNote.value = '';
+      announce(done ? 'Rückruf als erledigt vermerkt.' : 'Rückruf wieder offen.');
+      ui.callbackDone.focus();
+    });
   }
 
   function renderClosedInfo(detail) {
@@ -1333,6 +1423,173 @@
     }
   }
 
+  // ------------------------------------------------------------------ office data and accounts
+
+  const WEEKDAY_NAMES = ['Montag', 'Dienstag', 'Mittwoch', 'Donnerstag', 'Freitag', 'Samstag', 'Sonntag'];
+  const FIELD_NAMES = { email: 'E-Mail', phone: 'Telefon', address: 'Anschrift', hours: 'Öffnungszeiten', closures: 'Schließtage' };
+  const SPAN_RE = /^(\d{1,2}):(\d{2})\s*(?:-|–|bis)\s*(\d{1,2}):(\d{2})$/;
+  const DATE_RE = '(\\d{1,2})\\.(\\d{1,2})\\.(\\d{4})';
+  const CLOSURE_RE = new RegExp('^' + DATE_RE + '(?:\\s*(?:-|–|bis)\\s*' + DATE_RE + ')?\\s*(.*)$');
+
+  function pad(n) {
+    return String(n).padStart(2, '0');
+  }
+
+  function isoDay(d, m, y) {
+    return `${y}-${pad(m)}-${pad(d)}`;
+  }
+
+  function germanDay(iso) {
+    const [y, m, d] = String(iso).split('-');
+    return `${d}.${m}.${y}`;
+  }
+
+  function fillOfficeSelect() {
+    const ids = state.isAdmin ? Array.from(state.offices.keys()) : [state.officeId];
+    const current = ui.officeSelect.value || state.officeId;
+    ui.officeSelect.replaceChildren(...ids.filter(Boolean).map((id) => {
+      const option = el('option', '', officeName(id));
+      option.value = id;
+      return option;
+    }));
+    ui.officeSelect.value = ids.includes(current) ? current : state.officeId;
+  }
+
+  async function loadOffice() {
+    fillOfficeSelect();
+    const id = ui.officeSelect.value;
+    if (!id) return;
+    let office;
+    try {
+      office = await api('offices/' + encodeURIComponent(id));
+    } catch (err) {
+      report(err);
+      return;
+    }
+    if (ui.officeSelect.value !== id) return;
+    renderOffice(office);
+  }
+
+  function renderOffice(office) {
+    for (const input of hoursInputs) {
+      const day = Number(input.dataset.weekday);
+      input.value = office.hours.filter((h) => h.weekday === day).map((h) => `${h.opens}–${h.closes}`).join(', ');
+    }
+    ui.officeClosures.value = office.closures.map((c) => {
+      const span = c.first_day === c.last_day ? germanDay(c.first_day) : `${germanDay(c.first_day)}–${germanDay(c.last_day)}`;
+      return c.label ? `${span} ${c.label}` : span;
+    }).join('\n');
+    ui.officePhone.value = office.phone || '';
+    ui.officeEmail.value = office.email || '';
+    ui.officeAddress.value = office.address || '';
+    const items = office.changes.map((change) => {
+      const fields = Object.keys(change.changes).map((k) => FIELD_NAMES[k] || k).join(', ');
+      return el('li', '', `${fmtTime(change.at)} · ${change.actor} · geändert: ${fields}`);
+    });
+    if (!items.length) items.push(el('li', '', 'Noch keine Änderungen im Posteingang.'));
+    ui.officeChanges.replaceChildren(...items);
+  }
+
+  // The form's text as the API's body; a German reason (and the field to focus) if something is unreadable.
+  function officeBody() {
+    const hours = [];
+    for (const input of hoursInputs) {
+      const day = Number(input.dataset.weekday);
+      for (const part of input.value.split(/[,;]/).map((p) => p.trim()).filter(Boolean)) {
+        const m = SPAN_RE.exec(part);
+        if (!m) return { error: `${WEEKDAY_NAMES[day - 1]}: „${part}“ ist keine Zeitspanne (z. B. 09:00–12:00).`, field: input };
+        hours.push({ weekday: day, opens: `${pad(m[1])}:${m[2]}`, closes: `${pad(m[3])}:${m[4]}` });
+      }
+    }
+    const closures = [];
+    for (const line of ui.officeClosures.value.split('\n').map((l) => l.trim()).filter(Boolean)) {
+      const m = CLOSURE_RE.exec(line);
+      if (!m) return { error: `Schließtage: „${line}“ beginnt nicht mit einem Datum (z. B. 24.12.2027).`, field: ui.officeClosures };
+      const first = isoDay(m[1], m[2], m[3]);
+      const last = m[4] ? isoDay(m[4], m[5], m[6]) : first;
+      closures.push({ first_day: first, last_day: last, label: m[7].trim() || null });
+    }
+    return {
+      body: {
+        email: ui.officeEmail.value.trim() || null,
+        phone: ui.officePhone.value.trim() || null,
+        address: ui.officeAddress.value.trim() || null,
+        hours,
+        closures,
+      },
+    };
+  }
+
+  async function onOfficeSave(event) {
+    event.preventDefault();
+    if (state.busy.has('office')) return;
+    const parsed = officeBody();
+    if (parsed.error) {
+      showError(parsed.error);
+      parsed.field.focus();
+      return;
+    }
+    const id = ui.officeSelect.value;
+    setBusy(ui.officeSave, 'office', true);
+    setText(ui.officeStatus, '');
+    try {
+      const office = await api('offices/' + encodeURIComponent(id), { method: 'PUT', json: parsed.body });
+      clearError();
+      renderOffice(office);
+      setText(ui.officeStatus, 'Gespeichert. Der Chat nennt ab sofort diese Angaben.');
+    } catch (err) {
+      report(err);
+    } finally {
+      setBusy(ui.officeSave, 'office', false);
+    }
+  }
+
+  async function loadAccounts() {
+    let accounts;
+    try {
+      accounts = await api('counsellors');
+    } catch (err) {
+      report(err);
+      return;
+    }
+    const rows = accounts.map((account) => {
+      const tr = el('tr');
+      const th = el('th', '', account.username + (account.is_admin ? ' (Kreisverwaltung)' : ''));
+      th.scope = 'row';
+      const status = account.disabled ? `gesperrt ${fmtTime(account.disabled_at)}` + (account.disabled_by ? ` von ${account.disabled_by}` : '') : 'aktiv';
+      const cell = el('td');
+      if (account.username !== state.username) {
+        const button = el('button', 'secondary', account.disabled ? 'Entsperren' : 'Sperren');
+        button.type = 'button';
+        button.setAttribute('aria-label', `${account.username} ${account.disabled ? 'entsperren' : 'sperren'}`);
+        button.addEventListener('click', () => toggleAccount(account, button));
+        cell.append(button);
+      }
+      tr.append(th, el('td', '', officeName(account.office_id)), el('td', '', status), cell);
+      return tr;
+    });
+    ui.accountsBody.replaceChildren(...rows);
+  }
+
+  async function toggleAccount(account, button) {
+    const key = 'account-' + account.id;
+    if (state.busy.has(key)) return;
+    setBusy(button, key, true);
+    try {
+      const path = `counsellors/${account.id}/${account.disabled ? 'enable' : 'disable'}`;
+      const changed = await api(path, { method: 'POST' });
+      clearError();
+      announce(`Konto ${changed.username} ${changed.disabled ? 'gesperrt' : 'entsperrt'}.`);
+      await loadAccounts();
+      const again = ui.accountsBody.querySelector(`button[aria-label^="${CSS.escape(changed.username)} "]`);
+      if (again) again.focus();
+      refreshList();
+    } catch (err) {
+      report(err);
+      setBusy(button, key, false);
+    }
+  }
+
   // ------------------------------------------------------------------ start
 
   ui.loginForm.addEventListener('submit', onLogin);
@@ -1381,6 +1638,11 @@
     state.callbackOnly = ui.callbackFilter.checked;
     renderList();
   });
+  ui.callbackForm.addEventListener('submit', onCallback);
+  ui.officePanel.addEventListener('toggle', () => { if (ui.officePanel.open) loadOffice(); });
+  ui.officeSelect.addEventListener('change', loadOffice);
+  ui.officeForm.addEventListener('submit', onOfficeSave);
+  ui.accountsPanel.addEventListener('toggle', () => { if (ui.accountsPanel.open) loadAccounts(); });
   ui.closeNote.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
