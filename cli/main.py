@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import logging
 import os
@@ -228,6 +229,20 @@ def cmd_endpoints(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures_retention(args: argparse.Namespace) -> int:
+    from core.db import session_scope
+    from monitoring.service import aggregate_old, retention_cutoff
+
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    with session_scope(args.database_url) as session:
+        done = aggregate_old(session=session, today=today)
+    print(
+        f"Einträge vor dem {retention_cutoff(today):%d.%m.%Y}: {done['deleted']} gelöscht, "
+        f"zu {done['months']} Monatssummen zusammengefasst."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bildungslotse", description="Bildungslotse – Verwaltung und Werkzeuge.")
     parser.add_argument("--database-url", help="SQLAlchemy-URL (Standard: BILDUNGSLOTSE_DATABASE_URL)")
@@ -286,6 +301,15 @@ def build_parser() -> argparse.ArgumentParser:
     ends.add_argument("--out", default=str(ROOT / "var" / "endpoints.yml"), help="Zieldatei (Standard: %(default)s)")
     ends.add_argument("--action-url", help="Action-Server (Standard: BILDUNGSLOTSE_ACTION_URL)")
     ends.set_defaults(func=cmd_endpoints)
+    fig = sub.add_parser("figures", help="Bildungsmonitoring").add_subparsers(dest="figures_command", required=True)
+    ret = fig.add_parser(
+        "retention",
+        help="Einträge älter als 24 Monate zu Monatssummen zusammenfassen und löschen",
+        description="Einzelne Such-, Weitergabe- und Rückmeldungseinträge vor dem Ersten des Monats vor 24 Monaten "
+        "werden je Monat (mit denselben Merkmalen) summiert und gelöscht; die Zahlen bleiben gleich. Täglich ausführen.",
+    )
+    ret.add_argument("--today", help="Stichtag JJJJ-MM-TT (Standard: heute), für Tests und Nachläufe")
+    ret.set_defaults(func=cmd_figures_retention)
     return parser
 
 
