@@ -19,6 +19,7 @@ from actions.offer_search import TOPIC_BUTTONS
 from catalogue.places import resolve_place
 from catalogue.text import fold
 from core.db import read_scope
+from core.i18n import N_, render, t
 
 LANGUAGES = ("Deutsch", "Englisch", "Türkisch", "Arabisch", "Russisch", "Ukrainisch", "Polnisch", "Farsi", "Kurdisch")
 _NO_PREFERENCE = {"egal", "nein", "keine", "kein", "ist egal", "ist mir egal", "deutsch", "nee", "egal deutsch"}
@@ -30,22 +31,24 @@ _MAN = {"m", "mann", "maennlich", "berater", "einem mann", "ein mann", "lieber e
 _CALLBACK = re.compile(r"rueckruf|zurueckruf|anruf|telefon|termin|ruf\w* (mich|uns)")
 _QUESTION = re.compile(r"\?\s*$|^(was|wie|wann|wer|wo|warum|wieso|kann|muss|kostet|dauert|gibt es)\b")
 FORM_SLOTS = ("handover_place", "counsellor_language", "counsellor_gender", "handover_consent")
-CANCELLED = "In Ordnung, ich gebe nichts weiter. Wobei kann ich Ihnen sonst helfen?"
+CANCELLED = N_("In Ordnung, ich gebe nichts weiter. Wobei kann ich Ihnen sonst helfen?")
 # Questions citizens ask in the middle of the form; answered, then the form asks its question again.
 FORM_FAQ: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"zu hat|geschlossen|nicht (da|offen)|wochenende|abends|feiertag"),
-        "Ist das Büro gerade geschlossen, kommt Ihre Anfrage trotzdem an; die Beratung meldet sich ab der nächsten "
-        "Öffnungszeit. Sie können hier auch eine Telefonnummer oder E-Mail-Adresse für einen Rückruf hinterlassen.",
+        N_(
+            "Ist das Büro gerade geschlossen, kommt Ihre Anfrage trotzdem an; die Beratung meldet sich ab der nächsten "
+            "Öffnungszeit. Sie können hier auch eine Telefonnummer oder E-Mail-Adresse für einen Rückruf hinterlassen."
+        ),
     ),
-    (re.compile(r"kost|bezahl|geld|gebuehr"), "Die Beratung der Bildungsbüros ist kostenlos."),
+    (re.compile(r"kost|bezahl|geld|gebuehr"), N_("Die Beratung der Bildungsbüros ist kostenlos.")),
     (
         re.compile(r"wie lange|wann (meldet|antwortet)|dauer"),
-        "Meist antwortet die Beratung noch am selben Tag, spätestens am nächsten Öffnungstag.",
+        N_("Meist antwortet die Beratung noch am selben Tag, spätestens am nächsten Öffnungstag."),
     ),
     (
         re.compile(r"wer (ist|sind|berat)|was (ist|macht) (das|ein) bildungsbuero"),
-        "Die Bildungsbüros des Landkreises beraten unabhängig und kostenlos zu Bildung, Weiterbildung und Familie.",
+        N_("Die Bildungsbüros des Landkreises beraten unabhängig und kostenlos zu Bildung, Weiterbildung und Familie."),
     ),
 )
 
@@ -109,7 +112,8 @@ class ValidateHandoverForm(CitizenFormValidation):
     ) -> dict[str, Any]:
         name = await asyncio.to_thread(_municipality_name, str(value))
         if name is None and tracker.get_slot("requested_slot") == "handover_place":
-            dispatcher.utter_message(text=f"„{str(value)[:60]}“ kenne ich im Landkreis Osnabrück nicht.")
+            unknown = t("„{place}“ kenne ich im Landkreis Osnabrück nicht.", place=str(value)[:60])
+            dispatcher.utter_message(text=render(unknown), json_message={"i18n": unknown})
         return {"handover_place": name}
 
     def validate_counsellor_language(
@@ -117,7 +121,7 @@ class ValidateHandoverForm(CitizenFormValidation):
     ) -> dict[str, Any]:
         language = canonical_language(self.said(tracker, "language", value))
         if language is None and tracker.get_slot("requested_slot") == "counsellor_language":
-            dispatcher.utter_message(text="Diese Sprache kenne ich nicht – wählen Sie bitte eine der Schaltflächen.")
+            dispatcher.utter_message(text=N_("Diese Sprache kenne ich nicht – wählen Sie bitte eine der Schaltflächen."))
         return {"counsellor_language": language}
 
     def validate_counsellor_gender(

@@ -6,8 +6,8 @@ never switch. A conversation switches when the citizen clearly writes another la
 - Arabic or Cyrillic script: the script decides (Russian and Ukrainian apart by lingua, a close call keeps the
   current one of the two);
 - Latin script: two or more words with high confidence, or one word lingua is all but sure of ("merhaba");
-- back to German only on a clear German sentence (three or more words), so that a topic such as "Deutschkurs"
-  in an English conversation keeps it English.
+- back to German only on a clear German sentence (four or more words), so that a topic and a place such as
+  "Deutschkurs in Melle" in an English conversation keep it English.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def detect_switch(text: str, *, current: str, languages: list[str]) -> str | Non
             return None  # Russian or Ukrainian: a close call keeps the one the citizen has been writing
         return top if confidence >= 0.6 else None
     if top == i18n.SOURCE:
-        return top if len(words) >= 3 and confidence >= 0.9 else None
+        return top if len(words) >= 4 and confidence >= 0.9 else None
     if len(words) >= 2:
         return top if confidence >= 0.7 else None
     return top if confidence >= 0.95 else None
