@@ -96,6 +96,8 @@ def say(
             {**b, "title": i18n.translate(str(b.get("title") or ""), language, missing)} for b in extra["buttons"]
         ]
     extra["language"] = i18n.SOURCE if missing and text and _all_german(text, missing) else language
+    if extra["language"] != language:
+        extra["conversation_language"] = language  # our labels around it (Telegram's offer cards) still in it
     return text, extra
 
 

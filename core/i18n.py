@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import string
 from functools import cache
 from pathlib import Path
@@ -106,9 +107,11 @@ def fields(template: str) -> set[str]:
 
 
 def translate(text: str, language: str, missing: list[str] | None = None) -> str:
-    """A fixed German text in ``language``: the whole text, else line by line, else as a sequence of whole
-    known sentences ("Dabei kann ich leider nicht helfen. <referral> <what I can do>"). What is not known stays
-    German and is listed in ``missing``."""
+    """A German text in ``language``: the whole text, else line by line, else as a sequence of whole known
+    sentences ("Dabei kann ich leider nicht helfen. <referral> <what I can do>"). A text made from a template
+    (``N_("Möchten Sie mehr zu {name} wissen?").format(name=…)``) is recognised by its template; its values are
+    translated when they are known texts themselves. What is not known stays German and is listed in
+    ``missing``."""
     if language == SOURCE or not text:
         return text
     found = gettext(text, language)
@@ -116,7 +119,7 @@ def translate(text: str, language: str, missing: list[str] | None = None) -> str
         return found
     if "\n" in text:
         return "\n".join(translate(line, language, missing) if line.strip() else line for line in text.split("\n"))
-    pieces = _segments(text, catalogue(language))
+    pieces = _segments(text, language)
     if pieces is None:
         if missing is not None:
             missing.append(text)
@@ -124,22 +127,77 @@ def translate(text: str, language: str, missing: list[str] | None = None) -> str
     return " ".join(pieces)
 
 
-def _segments(text: str, known: dict[str, str]) -> list[str] | None:
-    """``text`` as known sentences separated by single spaces, longest first; None when it is not."""
+@cache
+def _templates(language: str) -> list[tuple[re.Pattern[str], str]]:
+    """(pattern, translation) of the templates with fields, most literal text first."""
+    out = []
+    for msgid, translation in catalogue(language).items():
+        if not fields(msgid):
+            continue
+        pattern = "".join(
+            re.escape(literal) + (f"(?P<{name}>.+?)" if name else "") for literal, name, _, _ in string.Formatter().parse(msgid)
+        )
+        out.append((len(msgid) - sum(len(f) + 2 for f in fields(msgid)), re.compile(pattern), translation))
+    out.sort(key=lambda item: -item[0])
+    return [(pattern, translation) for _, pattern, translation in out]
+
+
+def _filled(match: re.Match[str], translation: str, language: str) -> str | None:
+    values = {name: _value(value, language) for name, value in match.groupdict().items()}
+    try:
+        return translation.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+def _value(value: str, language: str) -> str:
+    """A template's value: a known text is said in the language too ("Bildungsgutschein"), the rest as it is."""
+    known = gettext(value, language)
+    if known is not None:
+        return known
+    for pattern, translation in _templates(language):
+        match = pattern.fullmatch(value)
+        if match and (filled := _filled(match, translation, language)) is not None:
+            return filled
+    return value
+
+
+def _segments(text: str, language: str) -> list[str] | None:
+    """``text`` as known sentences (or sentences made from templates) separated by single spaces, the longest
+    first; None when it is not."""
+    known = catalogue(language)
     out: list[str] = []
     at = 0
     while at < len(text):
-        best = ""
-        for msgid in known:
-            if len(msgid) > len(best) and text.startswith(msgid, at):
-                end = at + len(msgid)
-                if end == len(text) or text[end] == " ":
-                    best = msgid
+        best, said = "", ""
+        for msgid, translation in known.items():
+            if len(msgid) > len(best) and text.startswith(msgid, at) and _ends(text, at + len(msgid)):
+                best, said = msgid, translation
+        if not best:
+            for pattern, translation in _templates(language):
+                match = _template_at(pattern, text, at)
+                if match is not None and (filled := _filled(match, translation, language)) is not None:
+                    best, said = match.group(0), filled
+                    break
         if not best:
             return None
-        out.append(known[best])
+        out.append(said)
         at += len(best) + 1
     return out
+
+
+def _ends(text: str, end: int) -> bool:
+    return end == len(text) or text[end] == " "
+
+
+def _template_at(pattern: re.Pattern[str], text: str, at: int) -> re.Match[str] | None:
+    """The template's shortest match from ``at`` that ends a sentence (at the end or before a space)."""
+    for end in range(at + 1, len(text) + 1):
+        if _ends(text, end):
+            match = pattern.fullmatch(text, at, end)
+            if match:
+                return match
+    return None
 
 
 def message(node: Node, **parts: Any) -> dict[str, Any]:

@@ -547,10 +547,18 @@
     ]);
   }
 
+  /** The message's language (#12): lang for screen readers, right to left for Arabic. */
+  function setLanguage(el, language) {
+    if (typeof language !== "string" || !language) return;
+    el.setAttribute("lang", language);
+    if (["ar", "fa", "he", "ur"].indexOf(language) >= 0) el.setAttribute("dir", "rtl");
+  }
+
   function renderMessage(m) {
     var sender = ["user", "bot", "counsellor", "system"].indexOf(m.sender) >= 0 ? m.sender : "bot";
     var el = h("div", { class: "msg " + sender + (m.error ? " error" : "") });
     if (m.seq != null) el.setAttribute("data-seq", String(m.seq));
+    setLanguage(el, m.language);
     if (sender === "counsellor") {
       el.appendChild(h("p", { class: "who", text: T.counsellor }));
     }
@@ -591,6 +599,7 @@
           var mine = state.pending.splice(i, 1)[0].el;
           mine.classList.remove("pending");
           mine.setAttribute("data-seq", String(m.seq));
+          setLanguage(mine, m.language);
           state.seen[m.seq] = mine;
           noteSeq(m);
           return;

@@ -159,7 +159,8 @@ def button_rows(buttons: list[Mapping[str, Any]], language: str = "de") -> list[
 def render(sender: str, text: str | None, extra: Mapping[str, Any] | None) -> list[Part]:
     """One stored Message -> Telegram messages: its text (split), one card per offer, buttons under the last."""
     extra = extra or {}
-    language = str(extra.get("language") or "de")  # the language our labels are in: the message's own
+    # Our labels are in the conversation's language, even around a text that had no translation.
+    language = str(extra.get("conversation_language") or extra.get("language") or "de")
     header = ""
     if sender == "counsellor":
         office = ((extra.get("handover") or {}).get("office") or {}).get("name")

@@ -385,3 +385,14 @@ def test_what_has_no_translation_stays_german_and_says_so(client: TestClient) ->
     echo = r.json()["messages"][0]
     assert echo["text"] == "Echo: /anything" and echo["language"] == "de"
     assert echo["buttons"] == [{"title": "Mehr", "payload": "/more_offers"}]
+
+
+def test_a_text_made_from_a_template_is_recognised_and_its_known_values_translated() -> None:
+    from actions.funding import funding_answer
+
+    prompt = funding_answer("muss ich das in raten zahlen", previous="bildungsgutschein").text
+    assert prompt == "Möchten Sie mehr zu Bildungsgutschein wissen?"
+    assert i18n.translate(prompt, "en") == "Would you like to know more about Education voucher (Bildungsgutschein)?"
+    assert i18n.translate(prompt, "ru") == "Рассказать подробнее про тему «Образовательный ваучер (Bildungsgutschein)»?"
+    joined = i18n.translate("Dabei kann ich leider nicht helfen. Ort: Melle (1,2 km entfernt)", "tr")
+    assert joined == "Maalesef bu konuda yardımcı olamıyorum. Yer: Melle (1,2 km uzaklıkta)"

@@ -1115,6 +1115,8 @@
     }
   }
 
+  const RTL = ['ar', 'fa', 'he', 'ur'];
+
   function messageItem(message) {
     const sender = SENDERS[message.sender] ? message.sender : 'system';
     const li = el('li', 'msg ' + sender);
@@ -1123,7 +1125,12 @@
     const when = fmtTime(message.created_at);
     if (when) who.append(el('span', 'when', ' · ' + when));
     li.append(who);
-    if (message.text) li.append(el('p', 'text', message.text));
+    if (message.text) {
+      const text = el('p', 'text', message.text);
+      if (message.language) text.lang = message.language;
+      if (RTL.includes(message.language)) text.dir = 'rtl'; // Arabic: right to left (#12)
+      li.append(text);
+    }
     const offers = Array.isArray(message.offers) ? message.offers : [];
     if (offers.length) {
       const box = el('div', 'extra', 'Gezeigte Angebote:');
