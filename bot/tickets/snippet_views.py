@@ -25,7 +25,8 @@ class SnippetIn(BaseModel):
     body: str = Field(
         min_length=1,
         max_length=2000,
-        description="The text; placeholders {office_name}, {opening_hours}, {office_email} are filled when shown",
+        description="The text; placeholders {office_name}, {opening_hours}, {office_email}, {office_phone}, "
+        "{office_address} are filled when shown",
     )
 
 

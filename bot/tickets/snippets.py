@@ -16,7 +16,7 @@ from catalogue.places import format_hours
 from core.db import utcnow
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "snippets.yml"
-PLACEHOLDERS = ("office_name", "opening_hours", "office_email")
+PLACEHOLDERS = ("office_name", "opening_hours", "office_email", "office_phone", "office_address")
 MAX_PER_OFFICE = 200
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_]+)\}")
 
@@ -34,6 +34,8 @@ def values(office: Office) -> dict[str, str]:
         "office_name": office.name,
         "opening_hours": format_hours(office) or "nach Vereinbarung",
         "office_email": office.email or "",
+        "office_phone": office.phone or "",
+        "office_address": office.address or "",
     }
 
 

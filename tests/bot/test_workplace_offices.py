@@ -69,6 +69,10 @@ def test_edit_office_data_used_at_once_and_logged(client: TestClient, staff, dat
     same = client.put(f"/api/v1/offices/{OFFICE}", json=NEW_DATA, headers=own).json()
     assert len(same["changes"]) == len(detail["changes"])
     assert client.get(f"/api/v1/offices/{OFFICE}", headers=login(client, "admin-t")).json()["phone"] == "05401 850-123"
+    snippet = {"title": "Kontakt", "body": "Rufen Sie an: {office_phone}, {office_address}"}
+    r = client.post("/api/v1/snippets", json=snippet, headers=own)
+    assert r.status_code == 201 and r.json()["text"] == "Rufen Sie an: 05401 850-123, Oeseder Str. 85, 49124 Georgsmarienhütte"
+    client.delete(f"/api/v1/snippets/{r.json()['id']}", headers=own)
 
     # The assistant's answer (read from the database) and the notices use the new data at once.
     christmas = dt.datetime(2027, 12, 27, 10, 0, tzinfo=BERLIN)  # a Monday within the closure
