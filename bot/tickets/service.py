@@ -262,7 +262,7 @@ def expectation(*, session: Session, office: Office, now: dt.datetime | None = N
     and its real median first-reply time (see :func:`median_first_reply_minutes`); without enough tickets an honest
     sentence without a number."""
     waiting = waiting_count(session=session, office_id=office.id)
-    queue = "Im Moment warten nur Sie" if waiting <= 1 else f"Im Moment warten {waiting} Personen"
+    queue = "Im Moment wartet niemand außer Ihnen" if waiting <= 1 else f"Im Moment warten {waiting} Personen"
     median = median_first_reply_minutes(session=session, office=office, now=now)
     if median is None:
         return f"{queue}. {EXPECTATION_UNKNOWN}"
