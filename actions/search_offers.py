@@ -10,6 +10,8 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MessagesAction, last_bot_text, latest_intent, latest_text
 from actions.funding import FUNDING_WORDS, funding_answer
@@ -17,6 +19,7 @@ from actions.offer_search import refinement_from_text, run_search, slots_of
 from actions.office_info import OFFICE_ASKED, office_answer
 from catalogue.query import ParsedQuery, is_filler, merge, offer_words, parse
 from catalogue.text import fold
+from core.i18n import N_
 
 # Set by earlier refinements; a new search request starts without them.
 REFINEMENT_SLOTS = ("free", "max_cost", "online", "exclude_municipality", "radius", "age_asked", "age", "search_filters")
@@ -78,9 +81,22 @@ def _filters_from_slot(value: Any) -> dict[str, Any]:
     return out
 
 
+# The citizen wants to be called ("kann mich jemand anrufen wegen …", "Rückruf"): a person, not a list of offers.
+WANTS_A_CALL = re.compile(r"rueckruf|zurueckruf|ruf\w* (mich|uns)|(mich|uns)\b.{0,30}\banrufen")
+TO_A_PERSON = N_("Gern – dafür verbinde ich Sie mit Ihrem Bildungsbüro, das Sie dann anruft.")
+
+
 class ActionSearchOffers(MessagesAction):
     def name(self) -> str:
         return "action_search_offers"
+
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        if WANTS_A_CALL.search(fold(latest_text(tracker))):
+            # The engine read a search ("… wegen Anerkennung"); the call back wish decides: the handover form starts,
+            # with the topic kept as the ticket's concern.
+            dispatcher.utter_message(text=TO_A_PERSON)
+            return [SlotSet("callback_wished", True), FollowupAction("handover_form")]
+        return super().run_blocking(dispatcher, tracker, domain)
 
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         slots = slots_of(tracker)

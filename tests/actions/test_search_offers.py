@@ -124,3 +124,23 @@ def test_paging_continues_after_first_page() -> None:
 def test_more_without_search_asks_for_topic() -> None:
     messages, _ = run_action(ActionMoreOffers(), make_tracker({}, intent="more_offers"))
     assert "Stichwort" in messages[0]["text"]
+
+
+def test_a_wish_to_be_called_starts_the_handover_instead_of_a_search() -> None:
+    import asyncio
+
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.search_offers import WANTS_A_CALL
+    from catalogue.text import fold
+
+    for wish in ["kann mich jemand anrufen wegen anerkennung", "Rückruf wegen Umschulung", "ruft mich bitte zurück"]:
+        assert WANTS_A_CALL.search(fold(wish)), wish
+    for search in ["welche nummer kann ich anrufen?", "deutschkurs mit telefon-sprechstunde", "termin für den pekip kurs"]:
+        assert not WANTS_A_CALL.search(fold(search)), search
+    tracker = make_tracker({}, intent="search_offers", text="mein abschluss ist aus syrien, kann mich jemand anrufen")
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionSearchOffers().run(dispatcher, tracker, {}))
+    assert {"event": "followup", "name": "handover_form", "timestamp": None} in events
+    assert any(e.get("name") == "callback_wished" and e.get("value") is True for e in events)
+    assert len(dispatcher.messages) == 1 and not dispatcher.messages[0]["custom"]  # no offer cards
