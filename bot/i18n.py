@@ -79,6 +79,18 @@ def detect_switch(text: str, *, current: str, languages: list[str]) -> str | Non
     return top if confidence >= 0.95 else None
 
 
+def writes_in(text: str, *, language: str, languages: list[str]) -> bool:
+    """True when the message is clearly written in ``language`` (so that it is worth reading by its meaning)."""
+    words = _WORD.findall(text)
+    if language == i18n.SOURCE or not words or text.lstrip().startswith("/"):
+        return False
+    ranked = confidences(text, tuple(languages))
+    if not ranked or ranked[0][0] != language:
+        return False
+    confidence = ranked[0][1]
+    return confidence >= 0.6 if language in NON_LATIN else (len(words) >= 2 and confidence >= 0.6) or confidence >= 0.95
+
+
 def say(
     text: str | None, extra: dict[str, Any], *, language: str, i18n_node: i18n.Node = None
 ) -> tuple[str | None, dict[str, Any]]:

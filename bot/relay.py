@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import i18n
+from bot import i18n, understanding
 from bot.conversations import service as conversations
 from bot.conversations.models import Conversation, Message
 from bot.deps import run_db
@@ -94,6 +94,8 @@ class _Stored:
     ticket_id: str | None
     office_id: str | None
     status_line: Message | None = None
+    # Typed clearly in the conversation's other language: read by its meaning for the German engine.
+    foreign: bool = False
 
 
 def office_key(office_id: str) -> str:
@@ -136,8 +138,12 @@ async def handle_citizen_message(
                 services.broker.publish(conversation_id, {"seq": stored.status_line.seq})
                 return RelayResult([stored.status_line])
             replies: list[dict[str, Any]] | None
+            engine_text = text
+            if stored.foreign and settings.semantic_search:
+                reading = await asyncio.to_thread(understanding.read, text, database_url=settings.database_url)
+                engine_text = reading.message if reading else text  # not close to anything: as it is
             try:
-                replies = await services.engine.send(conversation_id, text)
+                replies = await services.engine.send(conversation_id, engine_text)
             except EngineUnavailable as exc:
                 services.metrics.engine_errors.labels(exc.reason).inc()
                 replies = None
@@ -193,7 +199,9 @@ def _store_user_message(
         ticket = tickets.active_ticket(session=session, conversation_id=conversation.id)
         user = conversations.append(session=session, conversation=conversation, sender="user", text=text)
         if ticket is None:
-            return _Stored(user.seq, None, None)
+            language = conversation.language or "de"
+            foreign = bool(languages) and i18n.writes_in(text, language=language, languages=languages)
+            return _Stored(user.seq, None, None, foreign=foreign)
         tickets.note_citizen_message(ticket, text)
         status = tickets.while_waiting(session=session, ticket=ticket, text=text)
         return _Stored(user.seq, ticket.id, ticket.office_id, status)
