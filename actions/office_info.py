@@ -20,6 +20,7 @@ from catalogue.places import (
     place_or_raise,
 )
 from core.db import read_scope
+from core.i18n import N_
 
 
 def office_text(municipality: str | None, postcode: str | None, *, now: dt.datetime | None = None) -> str | None:
@@ -30,36 +31,43 @@ def office_text(municipality: str | None, postcode: str | None, *, now: dt.datet
         if place is None:
             return None
         office, distance = nearest_office(session=session, municipality=place.municipality)
+        # Sentences from marked templates: the gateway recognises them and says them in the citizen's language.
         parts = [
-            f"Für {place.municipality.name} ist das {office.name} zuständig ({distance:.0f} km entfernt).",
-            f"Öffnungszeiten: {format_hours(office) or 'nach Vereinbarung'}.",
+            N_("Für {place} ist das {office} zuständig ({km} km entfernt).").format(
+                place=place.municipality.name, office=office.name, km=f"{distance:.0f}"
+            ),
+            N_("Öffnungszeiten: {hours}.").format(hours=format_hours(office) or N_("nach Vereinbarung")),
         ]
         closed = closures_text(office, today=(now or dt.datetime.now(BERLIN)).astimezone(BERLIN).date())
         if closed:
             parts.append(closed[0].upper() + closed[1:] + ".")
         if is_open(office, now):
-            parts.append("Es ist gerade geöffnet.")
+            parts.append(N_("Es ist gerade geöffnet."))
         else:
             opening = next_opening(office, now)
-            when = f" Wieder geöffnet ab {opening.astimezone(BERLIN):%d.%m. %H:%M} Uhr." if opening else ""
-            parts.append("Es ist gerade geschlossen." + when)
-        contact = [f"Telefon {office.phone}" if office.phone else "", f"E-Mail {office.email}" if office.email else ""]
+            parts.append(N_("Es ist gerade geschlossen."))
+            if opening:
+                parts.append(N_("Wieder geöffnet ab {when} Uhr.").format(when=f"{opening.astimezone(BERLIN):%d.%m. %H:%M}"))
+        contact = [
+            N_("Telefon {phone}").format(phone=office.phone) if office.phone else "",
+            N_("E-Mail {email}").format(email=office.email) if office.email else "",
+        ]
         if any(contact):
-            parts.append("Erreichbar: " + ", ".join(c for c in contact if c) + ".")
+            parts.append(N_("Erreichbar: {ways}.").format(ways=", ".join(c for c in contact if c)))
         if office.address:
-            parts.append(f"Adresse: {office.address}.")
+            parts.append(N_("Adresse: {address}.").format(address=office.address))
         return " ".join(parts)
 
 
-OFFICE_ASKED = "Gern nenne ich Ihnen Ihr Bildungsbüro."
+OFFICE_ASKED = N_("Gern nenne ich Ihnen Ihr Bildungsbüro.")
 
 
 def office_answer(municipality: str | None, postcode: str | None) -> str:
     try:
         text = office_text(municipality, postcode)
     except NotFoundError as exc:
-        return f"{exc} Nennen Sie mir bitte Ihre Gemeinde oder Postleitzahl."
-    return text or f"{OFFICE_ASKED} In welcher Gemeinde wohnen Sie?"
+        return f"{exc} " + N_("Nennen Sie mir bitte Ihre Gemeinde oder Postleitzahl.")
+    return text or OFFICE_ASKED + " " + N_("In welcher Gemeinde wohnen Sie?")
 
 
 class ActionOfficeInfo(BlockingAction):

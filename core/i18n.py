@@ -151,7 +151,20 @@ def _filled(match: re.Match[str], translation: str, language: str) -> str | None
 
 
 def _value(value: str, language: str) -> str:
-    """A template's value: a known text is said in the language too ("Bildungsgutschein"), the rest as it is."""
+    """A template's value: a known text is said in the language too ("Bildungsgutschein"), so is a list of them
+    ("Telefon 0541 …, E-Mail …"); the rest stays as it is."""
+    exact = gettext(value, language)
+    if exact is not None:
+        return exact
+    if ", " in value:
+        parts = [_known(part, language) for part in value.split(", ")]
+        if all(p is not None for p in parts):
+            return ", ".join(p for p in parts if p is not None)
+    said = _known(value, language)
+    return value if said is None else said
+
+
+def _known(value: str, language: str) -> str | None:
     known = gettext(value, language)
     if known is not None:
         return known
@@ -159,45 +172,46 @@ def _value(value: str, language: str) -> str:
         match = pattern.fullmatch(value)
         if match and (filled := _filled(match, translation, language)) is not None:
             return filled
-    return value
+    return None
 
 
 def _segments(text: str, language: str) -> list[str] | None:
-    """``text`` as known sentences (or sentences made from templates) separated by single spaces, the longest
-    first; None when it is not."""
+    """``text`` as known sentences (or sentences made from templates) separated by single spaces; None when it
+    is not. Longer known sentences are tried first; a template's value may hold spaces ("Bremer Str. 4"), so
+    every possible end is tried until the rest fits too."""
     known = catalogue(language)
-    out: list[str] = []
-    at = 0
-    while at < len(text):
-        best, said = "", ""
-        for msgid, translation in known.items():
-            if len(msgid) > len(best) and text.startswith(msgid, at) and _ends(text, at + len(msgid)):
-                best, said = msgid, translation
-        if not best:
-            for pattern, translation in _templates(language):
-                match = _template_at(pattern, text, at)
-                if match is not None and (filled := _filled(match, translation, language)) is not None:
-                    best, said = match.group(0), filled
-                    break
-        if not best:
-            return None
-        out.append(said)
-        at += len(best) + 1
-    return out
+    templates = _templates(language)
+    memo: dict[int, list[str] | None] = {}
+
+    def from_(at: int) -> list[str] | None:
+        if at >= len(text):
+            return []
+        if at in memo:
+            return memo[at]
+        memo[at] = None
+        options = sorted(
+            ((at + len(m), said) for m, said in known.items() if text.startswith(m, at) and _ends(text, at + len(m))),
+            key=lambda option: -option[0],
+        )
+        for end in range(at + 1, len(text) + 1):
+            if _ends(text, end):
+                for pattern, translation in templates:
+                    match = pattern.fullmatch(text, at, end)
+                    if match and (filled := _filled(match, translation, language)) is not None:
+                        options.append((end, filled))
+                        break
+        for end, said in options:
+            rest = from_(end + 1)
+            if rest is not None:
+                memo[at] = [said, *rest]
+                break
+        return memo[at]
+
+    return from_(0)
 
 
 def _ends(text: str, end: int) -> bool:
     return end == len(text) or text[end] == " "
-
-
-def _template_at(pattern: re.Pattern[str], text: str, at: int) -> re.Match[str] | None:
-    """The template's shortest match from ``at`` that ends a sentence (at the end or before a space)."""
-    for end in range(at + 1, len(text) + 1):
-        if _ends(text, end):
-            match = pattern.fullmatch(text, at, end)
-            if match:
-                return match
-    return None
 
 
 def message(node: Node, **parts: Any) -> dict[str, Any]:

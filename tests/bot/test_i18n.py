@@ -396,3 +396,16 @@ def test_a_text_made_from_a_template_is_recognised_and_its_known_values_translat
     assert i18n.translate(prompt, "ru") == "Рассказать подробнее про тему «Образовательный ваучер (Bildungsgutschein)»?"
     joined = i18n.translate("Dabei kann ich leider nicht helfen. Ort: Melle (1,2 km entfernt)", "tr")
     assert joined == "Maalesef bu konuda yardımcı olamıyorum. Yer: Melle (1,2 km uzaklıkta)"
+
+
+def test_the_office_answer_is_said_sentence_by_sentence_with_its_data() -> None:
+    german = (
+        "Für Bohmte ist das Bildungsbüro Bohmte zuständig (0 km entfernt). Öffnungszeiten: Mo 09:00–12:00. "
+        "Es ist gerade geschlossen. Wieder geöffnet ab 02.12. 09:00 Uhr. Erreichbar: Telefon 05471 123, "
+        "E-Mail bohmte@example.de. Adresse: Bremer Str. 4, 49163 Bohmte."
+    )
+    assert i18n.translate(german, "en") == (
+        "For Bohmte, the Bildungsbüro Bohmte is responsible (0 km away). Opening hours: Mo 09:00–12:00. "
+        "It is closed right now. Open again from 02.12. 09:00. Contact: phone 05471 123, e-mail bohmte@example.de. "
+        "Address: Bremer Str. 4, 49163 Bohmte."
+    )
