@@ -99,10 +99,13 @@ def say(
     ``extra["language"]`` is the language the text is really in: German if a part had no translation."""
     extra = dict(extra)
     missing: list[str] = []
+    german = i18n.render(i18n_node) if i18n_node is not None else text
     if i18n_node is not None:
         text = i18n.render(i18n_node, language, missing)
     elif text:
         text = i18n.translate(text, language, missing)
+    if german and text != german:
+        extra["text_de"] = german  # what the assistant said in German: for comparisons and the counsellors
     if extra.get("buttons"):
         extra["buttons"] = [
             {**b, "title": i18n.translate(str(b.get("title") or ""), language, missing)} for b in extra["buttons"]

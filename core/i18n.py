@@ -127,6 +127,12 @@ def translate(text: str, language: str, missing: list[str] | None = None) -> str
     return " ".join(pieces)
 
 
+# What some fields hold, so that "ab {day} {time} Uhr" reads "ab Mittwoch, 02.12. 08:30 Uhr" right.
+_NUMBER = r"\d[\d.,]*"
+_FIELD = {"time": r"\d{1,2}:\d{2}", "count": _NUMBER, "km": _NUMBER,
+          "total": _NUMBER, "shown": _NUMBER, "first": _NUMBER, "last": _NUMBER}  # fmt: skip
+
+
 @cache
 def _templates(language: str) -> list[tuple[re.Pattern[str], str]]:
     """(pattern, translation) of the templates with fields, most literal text first."""
@@ -135,7 +141,8 @@ def _templates(language: str) -> list[tuple[re.Pattern[str], str]]:
         if not fields(msgid):
             continue
         pattern = "".join(
-            re.escape(literal) + (f"(?P<{name}>.+?)" if name else "") for literal, name, _, _ in string.Formatter().parse(msgid)
+            re.escape(literal) + (f"(?P<{name}>{_FIELD.get(name, '.+?')})" if name else "")
+            for literal, name, _, _ in string.Formatter().parse(msgid)
         )
         out.append((len(msgid) - sum(len(f) + 2 for f in fields(msgid)), re.compile(pattern), translation))
     out.sort(key=lambda item: -item[0])
@@ -156,12 +163,16 @@ def _value(value: str, language: str) -> str:
     exact = gettext(value, language)
     if exact is not None:
         return exact
-    if ", " in value:
-        parts = [_known(part, language) for part in value.split(", ")]
-        if all(p is not None for p in parts):
-            return ", ".join(p for p in parts if p is not None)
     said = _known(value, language)
-    return value if said is None else said
+    if said is not None:
+        return said
+    if ", " in value:  # "Telefon 0541 …, E-Mail …", "Montag, 02.12.": the known parts said, the rest as it is
+        parts = value.split(", ")
+        known = [_known(part, language) for part in parts]
+        if any(k is not None for k in known):
+            return ", ".join(k if k is not None else part for k, part in zip(known, parts, strict=True))
+    sentences = _segments(value, language) if " " in value else None
+    return " ".join(sentences) if sentences else value
 
 
 def _known(value: str, language: str) -> str | None:

@@ -22,6 +22,7 @@ from catalogue.models import Office
 from catalogue.places import BERLIN, closure_on, is_open, nearest_offices, next_opening, resolve_place
 from catalogue.text import fold
 from core.db import utcnow
+from core.i18n import N_
 
 OPEN_STATUSES = ("waiting", "active")
 _LANG_CODES = {name.lower(): code for code, name in LANGUAGE_NAMES.items()}
@@ -85,7 +86,7 @@ def handover_info(ticket: Ticket, office: Office) -> dict[str, Any]:
     return {"ticket_id": ticket.id, "status": ticket.status, "office": {"id": office.id, "name": office.name}}
 
 
-CALLBACK_PROMPT = "Für den Rückruf schreiben Sie hier bitte Ihre Telefonnummer und wann Sie gut erreichbar sind."
+CALLBACK_PROMPT = N_("Für den Rückruf schreiben Sie hier bitte Ihre Telefonnummer und wann Sie gut erreichbar sind.")
 
 
 def summary_from(messages: list[Message], request: dict[str, Any]) -> dict[str, Any]:
@@ -120,7 +121,8 @@ def open_ticket(
     existing = active_ticket(session=session, conversation_id=conversation.id)
     if existing:
         office = session.get_one(Office, existing.office_id)
-        text = f"Ihre Anfrage liegt schon beim {office.name}. Schreiben Sie einfach hier weiter."
+        # Citizen notices are German sentences from marked templates; the gateway says them in the citizen's language.
+        text = N_("Ihre Anfrage liegt schon beim {office}. Schreiben Sie einfach hier weiter.").format(office=office.name)
         extra = {"handover": handover_info(existing, office)}
         return existing, conversations.append(session=session, conversation=conversation, sender="system", text=text, extra=extra)
     municipality = str(request.get("municipality") or "")
@@ -171,28 +173,35 @@ def citizen_notice(
     parts = []
     if found.fallback_from:
         parts.append(
-            f"Im {found.fallback_from.name} gibt es dafür gerade niemanden; ich verbinde Sie deshalb mit dem {office.name}."
+            N_("Im {other} gibt es dafür gerade niemanden; ich verbinde Sie deshalb mit dem {office}.").format(
+                other=found.fallback_from.name, office=office.name
+            )
         )
     if is_open(office, now):
         parts.append(
-            f"Ich habe Ihre Anfrage an das {office.name} weitergegeben. Eine Beraterin oder ein Berater meldet sich hier im Chat."
+            N_(
+                "Ich habe Ihre Anfrage an das {office} weitergegeben. Eine Beraterin oder ein Berater meldet sich hier im Chat."
+            ).format(office=office.name)
         )
         if expectation:
             parts.append(expectation)
         parts.append(
-            "Sie können schon jetzt Ihr Anliegen schreiben – gern auch eine Telefonnummer oder E-Mail-Adresse, "
-            "wenn Sie lieber zurückgerufen oder angeschrieben werden möchten (freiwillig)."
+            N_(
+                "Sie können schon jetzt Ihr Anliegen schreiben – gern auch eine Telefonnummer oder E-Mail-Adresse, "
+                "wenn Sie lieber zurückgerufen oder angeschrieben werden möchten (freiwillig)."
+            )
         )
     else:
         when = reopens(office, now)
-        parts.append(f"{closed_now(office, now)} Ihre Anfrage ist gespeichert; Sie bekommen hier eine Antwort {when}.")
-        parts.append("Sie können schon jetzt Ihr Anliegen schreiben.")
+        parts.append(closed_now(office, now))
+        parts.append(N_("Ihre Anfrage ist gespeichert; Sie bekommen hier eine Antwort {when}.").format(when=when))
+        parts.append(N_("Sie können schon jetzt Ihr Anliegen schreiben."))
         if not callback:
             parts.append(CALLBACK_OFFER)
     return " ".join(parts)
 
 
-CALLBACK_OFFER = (
+CALLBACK_OFFER = N_(
     "Möchten Sie lieber angerufen werden? Dann schreiben Sie hier Ihre Telefonnummer (oder E-Mail-Adresse) – "
     "das Büro meldet sich, sobald es wieder geöffnet ist (freiwillig)."
 )
@@ -202,13 +211,16 @@ def closed_now(office: Office, now: dt.datetime | None = None) -> str:
     """ "Das … ist gerade geschlossen", with the reason when it is a closure (a holiday)."""
     day = (now or dt.datetime.now(BERLIN)).astimezone(BERLIN).date()
     closure = closure_on(office, day)
-    why = f" ({closure.label})" if closure and closure.label else ""
-    return f"Das {office.name} ist gerade geschlossen{why}."
+    if closure and closure.label:
+        return N_("Das {office} ist gerade geschlossen ({reason}).").format(office=office.name, reason=closure.label)
+    return N_("Das {office} ist gerade geschlossen.").format(office=office.name)
 
 
 def reopens(office: Office, now: dt.datetime | None = None) -> str:
     opening = next_opening(office, now)
-    return f"ab {_weekday(opening)} {opening:%H:%M} Uhr" if opening else "sobald das Büro wieder geöffnet ist"
+    if opening is None:
+        return N_("sobald das Büro wieder geöffnet ist")
+    return N_("ab {day} {time} Uhr").format(day=_weekday(opening), time=f"{opening:%H:%M}")
 
 
 # --- what the waiting citizen can expect ---------------------------------------------------------------------------
@@ -249,12 +261,12 @@ def waiting_count(*, session: Session, office_id: str) -> int:
 def usual_reply_time(minutes: float) -> str:
     """ "innerhalb von 10 Minuten": rounded up to five minutes, beyond an hour to whole hours."""
     if minutes <= 55:
-        return f"innerhalb von {max(5, math.ceil(minutes / 5) * 5)} Minuten"
+        return N_("innerhalb von {minutes} Minuten").format(minutes=max(5, math.ceil(minutes / 5) * 5))
     hours = math.ceil(minutes / 60)
-    return "innerhalb einer Stunde" if hours == 1 else f"innerhalb von {hours} Stunden"
+    return N_("innerhalb einer Stunde") if hours == 1 else N_("innerhalb von {hours} Stunden").format(hours=hours)
 
 
-EXPECTATION_UNKNOWN = "Wie lange es gerade dauert, kann ich nicht sicher sagen; Sie lesen die Antwort hier im Chat."
+EXPECTATION_UNKNOWN = N_("Wie lange es gerade dauert, kann ich nicht sicher sagen; Sie lesen die Antwort hier im Chat.")
 
 
 def expectation(*, session: Session, office: Office, now: dt.datetime | None = None) -> str:
@@ -262,19 +274,24 @@ def expectation(*, session: Session, office: Office, now: dt.datetime | None = N
     and its real median first-reply time (see :func:`median_first_reply_minutes`); without enough tickets an honest
     sentence without a number."""
     waiting = waiting_count(session=session, office_id=office.id)
-    queue = "Im Moment wartet niemand außer Ihnen" if waiting <= 1 else f"Im Moment warten {waiting} Personen"
     median = median_first_reply_minutes(session=session, office=office, now=now)
     if median is None:
-        return f"{queue}. {EXPECTATION_UNKNOWN}"
-    return f"{queue}; in der Regel antworten wir {usual_reply_time(median)}."
+        queue = N_("Im Moment wartet niemand außer Ihnen.") if waiting <= 1 else N_("Im Moment warten {count} Personen.")
+        return queue.format(count=waiting) + " " + EXPECTATION_UNKNOWN
+    usual = (
+        N_("Im Moment wartet niemand außer Ihnen; in der Regel antworten wir {time}.")
+        if waiting <= 1
+        else N_("Im Moment warten {count} Personen; in der Regel antworten wir {time}.")
+    )
+    return usual.format(count=waiting, time=usual_reply_time(median))
 
 
 def _weekday(when: dt.datetime) -> str:
-    days = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+    days = (N_("Montag"), N_("Dienstag"), N_("Mittwoch"), N_("Donnerstag"), N_("Freitag"), N_("Samstag"), N_("Sonntag"))
     local = when.astimezone(BERLIN)
     today = dt.datetime.now(BERLIN).date()
     if local.date() == today:
-        return "heute"
+        return N_("heute")
     return days[local.weekday()] + f", {local:%d.%m.}"
 
 
@@ -485,10 +502,10 @@ def _status_message(session: Session, ticket: Ticket, text: str) -> Message:
 
 
 WAITING_LINES = (
-    "Ihre Nachricht ist beim {office} angekommen. {expect} Mit „abbrechen“ ziehen Sie die Anfrage zurück.",
-    "Auch das habe ich an das {office} weitergegeben.",
+    N_("Ihre Nachricht ist beim {office} angekommen. {expect} Mit „abbrechen“ ziehen Sie die Anfrage zurück."),
+    N_("Auch das habe ich an das {office} weitergegeben."),
 )
-WITHDRAWN = "Ihre Anfrage an das {office} ist zurückgezogen. Ab jetzt antworte wieder ich – wobei kann ich helfen?"
+WITHDRAWN = N_("Ihre Anfrage an das {office} ist zurückgezogen. Ab jetzt antworte wieder ich – wobei kann ich helfen?")
 _WITHDRAW = re.compile(r"^\W*(abbrechen|anfrage (zurueckziehen|abbrechen)|doch nicht|stopp?|nicht mehr noetig)\W*$")
 
 
@@ -497,7 +514,8 @@ def waiting_status(*, session: Session, ticket: Ticket, office: Office, now: dt.
     the citizen left contact data) the call back offer."""
     if is_open(office, now):
         return expectation(session=session, office=office, now=now)
-    text = f"{closed_now(office, now)} Sie bekommen hier eine Antwort {reopens(office, now)}."
+    answer = N_("Sie bekommen hier eine Antwort {when}.").format(when=reopens(office, now))
+    text = f"{closed_now(office, now)} {answer}"
     return text if ticket.callback_phone or ticket.callback_email else f"{text} {CALLBACK_OFFER}"
 
 
@@ -513,12 +531,14 @@ def while_waiting(*, session: Session, ticket: Ticket, text: str, now: dt.dateti
         ticket.summary = {**(ticket.summary or {}), "reason": "Von der Bürgerin / dem Bürger zurückgezogen"}
         record(session=session, ticket=ticket, kind="withdrawn")
         return _status_message(session, ticket, WITHDRAWN.format(office=office.name))
-    previous = session.scalars(
-        select(Message.text)
+    last = session.execute(
+        select(Message.text, Message.extra)
         .where(Message.conversation_id == ticket.conversation_id, Message.sender == "system")
         .order_by(Message.seq.desc())
         .limit(1)
     ).first()
+    # What it said in German (a translated notice keeps its German text), to compare with the German line.
+    previous = ((last.extra or {}).get("text_de") or last.text) if last else None
     status = waiting_status(session=session, ticket=ticket, office=office, now=now)
     first = WAITING_LINES[0].format(office=office.name, expect=status)
     return _status_message(session, ticket, WAITING_LINES[1].format(office=office.name) if previous == first else first)
@@ -536,7 +556,7 @@ def claim(*, session: Session, counsellor: Counsellor, ticket: Ticket) -> Messag
     return _claim_notice(session, ticket)
 
 
-CLAIMED = "Sie schreiben jetzt mit einer Beraterin oder einem Berater vom {office}."
+CLAIMED = N_("Sie schreiben jetzt mit einer Beraterin oder einem Berater vom {office}.")
 
 
 def _claim_notice(session: Session, ticket: Ticket) -> Message:
@@ -576,19 +596,22 @@ def close(*, session: Session, counsellor: Counsellor, ticket: Ticket, note: str
     return _status_message(
         session,
         ticket,
-        "Die Beratung ist beendet. Ab jetzt antworte wieder ich, der digitale Bildungslotse. Wobei kann ich helfen?",
+        N_("Die Beratung ist beendet. Ab jetzt antworte wieder ich, der digitale Bildungslotse. Wobei kann ich helfen?"),
     )
 
 
 def transfer_notice(target: Office, *, now: dt.datetime | None = None) -> str:
     parts = [
-        f"Ihre Anfrage ist jetzt beim {target.name}: Dort kann man Ihnen besser weiterhelfen. "
-        "Ihre Nachrichten an die Beratung gehen mit dorthin."
+        N_(
+            "Ihre Anfrage ist jetzt beim {office}: Dort kann man Ihnen besser weiterhelfen. "
+            "Ihre Nachrichten an die Beratung gehen mit dorthin."
+        ).format(office=target.name)
     ]
     if is_open(target, now):
-        parts.append("Eine Beraterin oder ein Berater von dort meldet sich hier im Chat.")
+        parts.append(N_("Eine Beraterin oder ein Berater von dort meldet sich hier im Chat."))
     else:
-        parts.append(f"Das Büro ist gerade geschlossen; Sie bekommen hier eine Antwort {reopens(target, now)}.")
+        when = reopens(target, now)
+        parts.append(N_("Das Büro ist gerade geschlossen; Sie bekommen hier eine Antwort {when}.").format(when=when))
     return " ".join(parts)
 
 

@@ -409,3 +409,18 @@ def test_the_office_answer_is_said_sentence_by_sentence_with_its_data() -> None:
         "It is closed right now. Open again from 02.12. 09:00. Contact: phone 05471 123, e-mail bohmte@example.de. "
         "Address: Bremer Str. 4, 49163 Bohmte."
     )
+
+
+@pytest.mark.parametrize("language", ["tr", "ru"])
+def test_handover_notices_in_the_citizens_language(client: TestClient, language: str) -> None:
+    cid = _new(client, language=language)
+    (notice,) = _say(client, cid, '/handover{"municipality": "Bohmte", "consent": true, "topic": "Deutschkurs"}')
+    assert notice["sender"] == "system" and notice["handover"] and notice["language"] == language, notice
+    office = notice["handover"]["office"]["name"]
+    assert office in notice["text"] and not re.search(r"Anfrage|Mittwoch|Montag|Uhr|heute", notice["text"]), notice["text"]
+    # While waiting: the long line first, then the short one (compared in German, said in the language).
+    first = client.post(f"/api/v1/conversations/{cid}/messages", json={"text": "Hallo?"}).json()["messages"][0]
+    second = client.post(f"/api/v1/conversations/{cid}/messages", json={"text": "Noch da?"}).json()["messages"][0]
+    assert first["language"] == second["language"] == language
+    assert second["text"] == _in(language, "Auch das habe ich an das {office} weitergegeben.").format(office=office)
+    assert "abbrechen" in first["text"] and first["text"] != second["text"]
