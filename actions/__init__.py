@@ -2,7 +2,13 @@
 
 import threading
 
-from catalogue.text import warm_up
+from catalogue import semantic, text
 
-# The action server imports this package once at start; load German word data in the background then.
-threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
+
+def _warm_up() -> None:
+    text.warm_up()
+    semantic.warm_up()
+
+
+# The action server imports this package once at start; load German word data and the model in the background then.
+threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()

@@ -71,6 +71,12 @@ def enabled() -> bool:
     return get_settings().semantic_search
 
 
+def warm_up() -> None:
+    """Load the model now (about a second) rather than on a citizen's first search."""
+    if enabled():
+        embedder().query("Deutschkurs")
+
+
 @functools.cache
 def embedder() -> Embedder:
     """The process's one model instance."""
