@@ -12,6 +12,7 @@ from catalogue.models import Offer
 from catalogue.query import parse
 from catalogue.service import next_start
 from catalogue.text import fold
+from core.i18n import N_
 
 ORDINALS = {
     "erst": 0, "1.": 0, "zweit": 1, "2.": 1, "dritt": 2, "3.": 2, "viert": 3, "4.": 3, "fuenft": 4, "5.": 4,
@@ -68,92 +69,98 @@ def _date(day: dt.date) -> str:
 
 
 def answer(offer: Offer, asked: list[str], *, text: str = "", today: dt.date | None = None) -> str:
-    """Two or three short sentences from the offer's own data, one per aspect asked."""
+    """Two or three short sentences from the offer's own data, one per aspect asked. The sentences come from
+    marked templates, so that the gateway can say them in the citizen's language; the data stays as it is."""
     today = today or dt.date.today()
     parts: list[str] = []
     for aspect in asked:
         parts.append(_ANSWERS[aspect](offer, today, text))
-    return f"„{offer.title}“ ({offer.provider.name}): " + " ".join(parts)
+    return N_("„{title}“ ({provider}):").format(title=offer.title, provider=offer.provider.name) + " " + " ".join(parts)
 
 
 def _when(offer: Offer, today: dt.date, _: str) -> str:
     start = next_start(offer, today)
-    out = f"Nächster Beginn: {_date(start)}." if start else "Einen Starttermin nennt der Anbieter nicht."
+    parts = [
+        N_("Nächster Beginn: {date}.").format(date=_date(start)) if start else N_("Einen Starttermin nennt der Anbieter nicht.")
+    ]
     if offer.schedule:
-        out += f" Zeiten: {offer.schedule}."
+        parts.append(N_("Zeiten: {schedule}.").format(schedule=offer.schedule))
     if offer.duration_hours:
-        out += f" Umfang: {offer.duration_hours:g} Stunden."
-    return out
+        parts.append(N_("Umfang: {hours} Stunden.").format(hours=f"{offer.duration_hours:g}"))
+    return " ".join(parts)
 
 
 def _place(offer: Offer, _: dt.date, __: str) -> str:
     if offer.online:
-        return "Das Angebot findet online statt."
+        return N_("Das Angebot findet online statt.")
     where = ", ".join(
         p for p in (offer.address, f"{offer.postcode or ''} {offer.municipality.name if offer.municipality else ''}".strip()) if p
     )
-    return f"Ort: {where}." if where else "Die genaue Adresse steht nicht in meinen Daten – der Anbieter nennt sie Ihnen."
+    if where:
+        return N_("Ort: {where}.").format(where=where)
+    return N_("Die genaue Adresse steht nicht in meinen Daten – der Anbieter nennt sie Ihnen.")
 
 
 def _contact(offer: Offer, _: dt.date, __: str) -> str:
-    ways = [w for w in (f"Telefon {offer.contact_phone}" if offer.contact_phone else "",
-                        f"E-Mail {offer.contact_email}" if offer.contact_email else "") if w]  # fmt: skip
+    ways = [w for w in (N_("Telefon {phone}").format(phone=offer.contact_phone) if offer.contact_phone else "",
+                        N_("E-Mail {email}").format(email=offer.contact_email) if offer.contact_email else "") if w]  # fmt: skip
     if ways:
-        return "Kontakt: " + ", ".join(ways) + "."
-    return "Eine Telefonnummer oder E-Mail-Adresse steht nicht in meinen Daten" + (
-        f"; mehr auf {offer.url}." if offer.url else "."
-    )
+        return N_("Kontakt: {ways}.").format(ways=", ".join(ways))
+    if offer.url:
+        return N_("Eine Telefonnummer oder E-Mail-Adresse steht nicht in meinen Daten; mehr auf {url}.").format(url=offer.url)
+    return N_("Eine Telefonnummer oder E-Mail-Adresse steht nicht in meinen Daten.")
 
 
 def _register(offer: Offer, today: dt.date, text: str) -> str:
     if offer.url:
-        out = f"Anmelden können Sie sich über die Seite des Anbieters: {offer.url}"
-    elif offer.contact_phone or offer.contact_email:
-        out = "Bitte melden Sie sich direkt beim Anbieter an. " + _contact(offer, today, text)
+        return N_("Anmelden können Sie sich über die Seite des Anbieters: {url}.").format(url=offer.url.rstrip("."))
+    if offer.contact_phone or offer.contact_email:
+        out = N_("Bitte melden Sie sich direkt beim Anbieter an.") + " " + _contact(offer, today, text)
     else:
-        out = "Wie die Anmeldung geht, steht nicht in meinen Daten – Ihr Bildungsbüro hilft gern weiter."
+        out = N_("Wie die Anmeldung geht, steht nicht in meinen Daten – Ihr Bildungsbüro hilft gern weiter.")
     return out.rstrip(".") + "."
 
 
 def _price(offer: Offer, _: dt.date, __: str) -> str:
     if offer.cost_eur == 0:
-        out = "Das Angebot ist kostenlos."
+        out = N_("Das Angebot ist kostenlos.")
     elif offer.cost_eur is not None:
-        out = f"Es kostet {offer.cost_eur:.2f} €".replace(".", ",") + "."
+        out = N_("Es kostet {amount} €.").format(amount=f"{offer.cost_eur:.2f}".replace(".", ","))
     else:
-        out = "Den Preis nennt der Anbieter nicht."
+        out = N_("Den Preis nennt der Anbieter nicht.")
     if offer.funding:
-        out += " Mögliche Förderung: " + ", ".join(offer.funding) + "."
+        out += " " + N_("Mögliche Förderung: {programmes}.").format(programmes=", ".join(offer.funding))
     return out
 
 
 def _age(offer: Offer, _: dt.date, text: str) -> str:
     if offer.age_min is None and offer.age_max is None:
-        span = "Eine Altersgrenze nennt der Anbieter nicht."
+        span = N_("Eine Altersgrenze nennt der Anbieter nicht.")
     elif offer.age_max is None:
-        span = f"Es ist ab {offer.age_min} Jahren."
+        span = N_("Es ist ab {age} Jahren.").format(age=offer.age_min)
     elif offer.age_min is None or offer.age_min == 0:
-        span = f"Es ist für Kinder bis {offer.age_max} Jahre." if offer.age_max < 18 else f"Es ist bis {offer.age_max} Jahre."
+        up_to = N_("Es ist für Kinder bis {age} Jahre.") if offer.age_max < 18 else N_("Es ist bis {age} Jahre.")
+        span = up_to.format(age=offer.age_max)
     else:
-        span = f"Es ist für {offer.age_min} bis {offer.age_max} Jahre."
+        span = N_("Es ist für {low} bis {high} Jahre.").format(low=offer.age_min, high=offer.age_max)
     parsed = parse(text)
     if parsed.age_min is not None:
         lo, hi = offer.age_min or 0, offer.age_max if offer.age_max is not None else 200
         fits = lo <= parsed.age_min <= hi
-        span += " Das passt." if fits else " Für dieses Alter passt es leider nicht."
+        span += " " + (N_("Das passt.") if fits else N_("Für dieses Alter passt es leider nicht."))
     return span
 
 
 def _childcare(offer: Offer, _: dt.date, __: str) -> str:
-    return "Während des Kurses gibt es eine Kinderbetreuung." if offer.childcare else "Eine Kinderbetreuung ist nicht angegeben."
+    if offer.childcare:
+        return N_("Während des Kurses gibt es eine Kinderbetreuung.")
+    return N_("Eine Kinderbetreuung ist nicht angegeben.")
 
 
 def _access(offer: Offer, _: dt.date, __: str) -> str:
-    return (
-        f"Barrierefreiheit: {offer.accessibility}"
-        if offer.accessibility
-        else "Zur Barrierefreiheit steht nichts in meinen Daten."
-    )
+    if offer.accessibility:
+        return N_("Barrierefreiheit: {details}").format(details=offer.accessibility)
+    return N_("Zur Barrierefreiheit steht nichts in meinen Daten.")
 
 
 def _overview(offer: Offer, today: dt.date, text: str) -> str:

@@ -110,12 +110,9 @@ def say(
         extra["buttons"] = [
             {**b, "title": i18n.translate(str(b.get("title") or ""), language, missing)} for b in extra["buttons"]
         ]
-    extra["language"] = i18n.SOURCE if missing and text and _all_german(text, missing) else language
+    # The language the text is in: German when nothing of it could be said in the language (a provider's own
+    # sentences inside a translated answer stay as they are and do not make it German).
+    extra["language"] = i18n.SOURCE if missing and text == german else language
     if extra["language"] != language:
         extra["conversation_language"] = language  # our labels around it (Telegram's offer cards) still in it
     return text, extra
-
-
-def _all_german(text: str, missing: list[str]) -> bool:
-    """True when the text itself stayed German (a missing button title alone does not make it German)."""
-    return any(m and m in text for m in missing)

@@ -119,7 +119,7 @@ def translate(text: str, language: str, missing: list[str] | None = None) -> str
         return found
     if "\n" in text:
         return "\n".join(translate(line, language, missing) if line.strip() else line for line in text.split("\n"))
-    pieces = _segments(text, language)
+    pieces = _segments(text, language, missing)
     if pieces is None:
         if missing is not None:
             missing.append(text)
@@ -129,8 +129,9 @@ def translate(text: str, language: str, missing: list[str] | None = None) -> str
 
 # What some fields hold, so that "ab {day} {time} Uhr" reads "ab Mittwoch, 02.12. 08:30 Uhr" right.
 _NUMBER = r"\d[\d.,]*"
-_FIELD = {"time": r"\d{1,2}:\d{2}", "count": _NUMBER, "km": _NUMBER,
-          "total": _NUMBER, "shown": _NUMBER, "first": _NUMBER, "last": _NUMBER}  # fmt: skip
+_FIELD = {name: _NUMBER for name in ("count", "km", "age", "low", "high", "amount", "total", "shown", "first", "last")} | {
+    "time": r"\d{1,2}:\d{2}"
+}
 
 
 @cache
@@ -149,8 +150,15 @@ def _templates(language: str) -> list[tuple[re.Pattern[str], str]]:
     return [(pattern, translation) for _, pattern, translation in out]
 
 
+# Fields that hold data (the provider's words, names, places, addresses): inserted as written, never translated.
+_AS_WRITTEN = frozenset(
+    {"title", "provider", "schedule", "where", "address", "details", "url", "email", "phone", "place", "others",
+     "office", "other", "topic", "programmes", "reason"}
+)  # fmt: skip
+
+
 def _filled(match: re.Match[str], translation: str, language: str) -> str | None:
-    values = {name: _value(value, language) for name, value in match.groupdict().items()}
+    values = {name: value if name in _AS_WRITTEN else _value(value, language) for name, value in match.groupdict().items()}
     try:
         return translation.format(**values)
     except (KeyError, IndexError, ValueError):
@@ -159,20 +167,24 @@ def _filled(match: re.Match[str], translation: str, language: str) -> str | None
 
 def _value(value: str, language: str) -> str:
     """A template's value: a known text is said in the language too ("Bildungsgutschein"), so is a list of them
-    ("Telefon 0541 …, E-Mail …"); the rest stays as it is."""
+    ("Telefon 0541 …, E-Mail …", "Montag, 02.12."), so are several of our sentences; the rest stays as it is."""
     exact = gettext(value, language)
     if exact is not None:
         return exact
+    parts = value.split(", ")
+    known = [_known(part, language) for part in parts] if len(parts) > 1 else []
+    if known and all(k is not None for k in known):
+        return ", ".join(k for k in known if k is not None)
     said = _known(value, language)
     if said is not None:
         return said
-    if ", " in value:  # "Telefon 0541 …, E-Mail …", "Montag, 02.12.": the known parts said, the rest as it is
-        parts = value.split(", ")
-        known = [_known(part, language) for part in parts]
-        if any(k is not None for k in known):
-            return ", ".join(k if k is not None else part for k, part in zip(known, parts, strict=True))
-    sentences = _segments(value, language) if " " in value else None
-    return " ".join(sentences) if sentences else value
+    if any(k is not None for k in known):
+        return ", ".join(k if k is not None else part for k, part in zip(known, parts, strict=True))
+    if ". " not in value:
+        return value
+    gaps: list[str] = []
+    sentences = _segments(value, language, gaps)
+    return " ".join(sentences) if sentences and not gaps else value
 
 
 def _known(value: str, language: str) -> str | None:
@@ -186,17 +198,18 @@ def _known(value: str, language: str) -> str | None:
     return None
 
 
-def _segments(text: str, language: str) -> list[str] | None:
-    """``text`` as known sentences (or sentences made from templates) separated by single spaces; None when it
-    is not. Longer known sentences are tried first; a template's value may hold spaces ("Bremer Str. 4"), so
-    every possible end is tried until the rest fits too."""
+def _segments(text: str, language: str, missing: list[str] | None = None) -> list[str] | None:
+    """``text`` as known sentences (or sentences made from templates) separated by single spaces; None when no
+    sentence of it is known. Longer known sentences are tried first; a template's value may hold spaces ("Bremer
+    Str. 4"), so every possible end is tried until the rest fits too. A sentence that is not ours (an offer's
+    description, as the provider wrote it) stays as it is and is listed in ``missing``."""
     known = catalogue(language)
     templates = _templates(language)
-    memo: dict[int, list[str] | None] = {}
+    memo: dict[int, tuple[list[str], list[str]] | None] = {}
 
-    def from_(at: int) -> list[str] | None:
+    def from_(at: int) -> tuple[list[str], list[str]] | None:
         if at >= len(text):
-            return []
+            return [], []
         if at in memo:
             return memo[at]
         memo[at] = None
@@ -211,14 +224,42 @@ def _segments(text: str, language: str) -> list[str] | None:
                     if match and (filled := _filled(match, translation, language)) is not None:
                         options.append((end, filled))
                         break
+        # The reading that leaves the fewest characters unknown (a shorter template match may leave a bad rest).
+        best: tuple[list[str], list[str]] | None = None
         for end, said in options:
             rest = from_(end + 1)
+            if rest is not None and (best is None or _unknown(rest) < _unknown(best)):
+                best = ([said, *rest[0]], rest[1])
+                if not rest[1]:
+                    break  # all known: nothing better
+        if best is None or best[1]:
+            gap = _sentence_end(text, at)
+            rest = from_(gap + 1)
             if rest is not None:
-                memo[at] = [said, *rest]
-                break
-        return memo[at]
+                gapped = ([text[at:gap], *rest[0]], [text[at:gap], *rest[1]])
+                if best is None or _unknown(gapped) < _unknown(best):
+                    best = gapped
+        memo[at] = best
+        return best
 
-    return from_(0)
+    found = from_(0)
+    if found is None or found[0] == found[1]:  # nothing of it known
+        return None
+    if missing is not None:
+        missing.extend(found[1])
+    return found[0]
+
+
+def _unknown(reading: tuple[list[str], list[str]]) -> int:
+    return sum(len(piece) for piece in reading[1])
+
+
+def _sentence_end(text: str, at: int) -> int:
+    """The end of the sentence that starts at ``at`` (at ". ", "? ", "! ", ": " or the end of the text)."""
+    for end in range(at + 1, len(text)):
+        if text[end] == " " and text[end - 1] in ".?!:…":
+            return end
+    return len(text)
 
 
 def _ends(text: str, end: int) -> bool:

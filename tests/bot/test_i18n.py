@@ -394,8 +394,10 @@ def test_a_text_made_from_a_template_is_recognised_and_its_known_values_translat
     assert prompt == "Möchten Sie mehr zu Bildungsgutschein wissen?"
     assert i18n.translate(prompt, "en") == "Would you like to know more about Education voucher (Bildungsgutschein)?"
     assert i18n.translate(prompt, "ru") == "Рассказать подробнее про тему «Образовательный ваучер (Bildungsgutschein)»?"
-    joined = i18n.translate("Dabei kann ich leider nicht helfen. Ort: Melle (1,2 km entfernt)", "tr")
-    assert joined == "Maalesef bu konuda yardımcı olamıyorum. Yer: Melle (1,2 km uzaklıkta)"
+    joined = i18n.translate("Dabei kann ich leider nicht helfen. Ort: Bad Essen", "tr")
+    assert joined == "Maalesef bu konuda yardımcı olamıyorum. Yer: Bad Essen"
+    titled = i18n.translate("„Deutschkurs A1“ (VHS): Das Angebot ist kostenlos.", "en")
+    assert titled == "“Deutschkurs A1” (VHS): The offer is free of charge."  # the provider's title as written
 
 
 def test_the_office_answer_is_said_sentence_by_sentence_with_its_data() -> None:
@@ -424,3 +426,19 @@ def test_handover_notices_in_the_citizens_language(client: TestClient, language:
     assert first["language"] == second["language"] == language
     assert second["text"] == _in(language, "Auch das habe ich an das {office} weitergegeben.").format(office=office)
     assert "abbrechen" in first["text"] and first["text"] != second["text"]
+
+
+def test_an_offer_answer_is_said_in_the_language_and_the_providers_words_stay(session: Any) -> None:
+    from sqlalchemy import select
+
+    from actions.offer_facts import answer
+    from catalogue.models import Offer
+
+    offer = session.scalars(select(Offer).where(Offer.description.is_not(None), Offer.cost_eur > 0).limit(1)).one()
+    german = answer(offer, ["price", "when", "place", "age", "childcare"])
+    english = i18n.translate(german, "en")
+    assert english.startswith(f"“{offer.title}” ({offer.provider.name}): ")
+    assert not re.search(r"Nächster Beginn|Einen Starttermin|Ort:|Es kostet|Kinderbetreuung|Jahre", english), english
+    overview = i18n.translate(answer(offer, ["overview"]), "tr")
+    assert (offer.description or "")[:40] in overview  # the provider's description as written
+    assert not re.search(r"Nächster Beginn|Einen Starttermin|Ort:|Es kostet", overview), overview
