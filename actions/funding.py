@@ -94,12 +94,16 @@ def prices_of_shown(cards: list[dict[str, Any]]) -> str | None:
         if offer is None:
             continue
         price = (
-            "kostenlos"
+            N_("kostenlos")
             if offer.cost_eur == 0
-            else (f"{offer.cost_eur:.2f} €".replace(".", ",") if offer.cost_eur else "Preis nicht angegeben")
+            else (f"{offer.cost_eur:.2f} €".replace(".", ",") if offer.cost_eur else N_("Preis nicht angegeben"))
         )
-        funding = f" (Förderung möglich: {', '.join(offer.funding)})" if offer.funding else ""
-        lines.append(f"{number}. {offer.title}: {price}{funding}")
+        # Lines from marked templates, so that the gateway can say them in the citizen's language.
+        if offer.funding:
+            line = N_("{number}. {title}: {price} (Förderung möglich: {programmes})")
+        else:
+            line = N_("{number}. {title}: {price}")
+        lines.append(line.format(number=number, title=offer.title, price=price, programmes=", ".join(offer.funding or [])))
     return "\n".join(lines) if lines else None
 
 
@@ -115,7 +119,8 @@ class ActionFunding(MessagesAction):
         if shown and not topics and _PRICE_QUESTION.search(fold(said)) and not re.search(FUNDING_WORDS, fold(said)):
             prices = prices_of_shown(shown)
             if prices:
-                text = f"Die Angebote von eben kosten:\n{prices}\nWer Kosten übernehmen kann, erkläre ich gern."
+                closing = N_("Wer Kosten übernehmen kann, erkläre ich gern.")
+                text = "\n".join((N_("Die Angebote von eben kosten:"), prices, closing))
                 return [{"text": text, "buttons": _programme_buttons()[:3]}], {}
         answer = funding_answer(" ".join([said, *topics]), previous=tracker.get_slot("funding_topic"))
         return [{"text": answer.text, "buttons": answer.buttons}], {"funding_topic": answer.programme}

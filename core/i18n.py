@@ -129,9 +129,8 @@ def translate(text: str, language: str, missing: list[str] | None = None) -> str
 
 # What some fields hold, so that "ab {day} {time} Uhr" reads "ab Mittwoch, 02.12. 08:30 Uhr" right.
 _NUMBER = r"\d[\d.,]*"
-_FIELD = {name: _NUMBER for name in ("count", "km", "age", "low", "high", "amount", "total", "shown", "first", "last")} | {
-    "time": r"\d{1,2}:\d{2}"
-}
+_NUMBERS = ("count", "km", "age", "low", "high", "amount", "total", "shown", "first", "last", "number")
+_FIELD = {name: _NUMBER for name in _NUMBERS} | {"time": r"\d{1,2}:\d{2}"}
 
 
 @cache
