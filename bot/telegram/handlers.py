@@ -68,12 +68,12 @@ LANGUAGE_PREFIX = "l:"
 CHOOSE_LANGUAGE = N_("In welcher Sprache soll ich Ihnen antworten?")
 LANGUAGE_SET = N_("Gut, ich antworte Ihnen ab jetzt auf Deutsch. Schreiben Sie einfach, was Sie suchen.")
 COMMANDS = [
-    ("start", "Begrüßung und Datenschutz"),
-    ("hilfe", "Was der Bildungslotse kann"),
-    ("berater", "Mit einer Beraterin / einem Berater schreiben"),
-    ("neu", "Gespräch neu beginnen"),
-    ("daten_loeschen", "Alle Daten dieses Chats löschen"),
-    ("sprache", "Sprache wählen · Language · Dil · اللغة · Мова · Язык"),
+    ("start", N_("Begrüßung und Datenschutz")),
+    ("hilfe", N_("Was der Bildungslotse kann")),
+    ("berater", N_("Mit einer Beraterin / einem Berater schreiben")),
+    ("neu", N_("Gespräch neu beginnen")),
+    ("daten_loeschen", N_("Alle Daten dieses Chats löschen")),
+    ("sprache", N_("Sprache wählen")),
 ]
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

@@ -23,10 +23,12 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, BaseUpdateProcessor
 
+from bot import i18n
 from bot.telegram import chats
 from bot.telegram.delivery import Delivery
 from bot.telegram.handlers import COMMANDS, Handlers
 from core.config import Settings
+from core.i18n import translate
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
@@ -102,6 +104,7 @@ class TelegramChannel:
             builder = builder.updater(None)
         self.application = builder.build()
         self.delivery = Delivery(self.application.bot, settings.database_url, app.state.broker)
+        self.languages = i18n.supported(settings.languages)
         Handlers(app, self.delivery).register(self.application)
         self.running = False
 
@@ -129,6 +132,10 @@ class TelegramChannel:
         self.running = True
         try:
             await self.application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+            # The menu in the language of the citizen's Telegram app, for each language we answer in.
+            for language in self.languages[1:]:
+                commands = [BotCommand(c, translate(d, language)) for c, d in COMMANDS]
+                await self.application.bot.set_my_commands(commands, language_code=language)
         except TelegramError as exc:
             log.warning("telegram: could not set the command menu: %s", exc)
         mode = "long polling" if self.polling else f"webhook {self.webhook_url}"

@@ -51,3 +51,15 @@ def test_an_unknown_language_button_is_stale(tg: TestClient, fake: FakeTelegram)
     chat = new_chat()
     post(tg, callback_update(chat, "l:xx"))
     wait_sent(fake, chat, "Diese Auswahl ist nicht mehr aktuell")
+
+
+def test_the_command_menu_is_set_for_every_language(tg: TestClient, fake: FakeTelegram) -> None:  # noqa: F811
+    import json
+
+    menus = {}
+    for call in fake.calls_of("setMyCommands"):
+        commands = call.params["commands"]
+        menus[call.params.get("language_code")] = json.loads(commands) if isinstance(commands, str) else commands
+    assert {"tr", "ar", "uk", "ru", "en"} <= set(menus) and None in menus
+    assert {c["command"]: c["description"] for c in menus["tr"]}["sprache"] == "Dil seçin"
+    assert {c["command"]: c["description"] for c in menus[None]}["hilfe"] == "Was der Bildungslotse kann"
