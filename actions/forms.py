@@ -8,7 +8,10 @@ ask for yet. This base class handles the first two the same way for every form, 
 - a cancellation empties the form's slots, sets the form's ``cancelled_slot`` and ends the loop, so the
   form's submit action can say "In Ordnung" instead of submitting;
 - a question the subclass can answer (:meth:`answer_question`) is answered, and the slot that the
-  ``from_text`` mapping filled with the question is emptied again, so the form asks its question again.
+  ``from_text`` mapping filled with the question is emptied again, so the form asks its question again;
+- an answer the form cannot take ("42" for Frau/Mann) gets a short lead-in before the question comes again, and a
+  different one the next time: the form's questions are fixed responses, and a citizen never gets the identical
+  reply twice in a row.
 """
 
 from __future__ import annotations
@@ -23,8 +26,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions.base import AGAIN
 from catalogue.text import fold
+from core.i18n import N_
 
+TAP_A_BUTTON = N_("Am einfachsten tippen Sie auf eine der Schaltflächen.")
 CANCEL = re.compile(
     r"\b(abbrechen|abbruch|stopp?|doch nicht|lass(t)? (es|mal)|vergiss es|will nicht mehr|nicht mehr noetig|beenden)\b"
 )
@@ -55,7 +61,13 @@ class CitizenFormValidation(FormValidationAction, ABC):
         if answer and requested:
             dispatcher.utter_message(text=answer)
             return [SlotSet(requested, None)]
-        return await super().run(dispatcher, tracker, domain)
+        events = await super().run(dispatcher, tracker, domain)
+        filled = {e.get("name"): e.get("value") for e in events if e.get("event") == "slot"}
+        if requested and filled.get(requested, tracker.get_slot(requested)) is None:
+            # Not taken: say so differently from the last reply, then the form asks again.
+            lead = TAP_A_BUTTON if AGAIN in _last_reply(tracker) else AGAIN
+            dispatcher.utter_message(text=lead)
+        return events
 
     @staticmethod
     def said(tracker: Tracker, entity: str, value: Any) -> str:
@@ -64,3 +76,17 @@ class CitizenFormValidation(FormValidationAction, ABC):
             if e.get("entity") == entity:
                 return str(e.get("value"))
         return str(value or "")
+
+
+def _last_reply(tracker: Tracker) -> list[str]:
+    """The texts of the assistant's messages since the citizen's message before this one."""
+    texts: list[str] = []
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users == 2:
+                break
+        elif event.get("event") == "bot" and users == 1:
+            texts.append(str(event.get("text") or ""))
+    return texts

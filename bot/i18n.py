@@ -74,8 +74,11 @@ def detect_switch(text: str, *, current: str, languages: list[str]) -> str | Non
         return top if confidence >= 0.6 else None
     if top == i18n.SOURCE:
         return top if len(words) >= 4 and confidence >= 0.9 else None
-    if len(words) >= 2:
+    if len(words) >= 4:
         return top if confidence >= 0.7 else None
+    if len(words) >= 2:
+        # Two or three words are mostly an offer and a place ("pekip in belm" reads 0.70 Turkish): only a clear call.
+        return top if confidence >= 0.85 else None
     return top if confidence >= 0.95 else None
 
 

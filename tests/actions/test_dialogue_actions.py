@@ -150,8 +150,8 @@ def test_handover_form_validates_its_slots_as_a_form_validation_action() -> None
     messages, slots = run_action(ValidateHandoverForm(), with_slot_set(place, "handover_place", "bramsch"))
     assert slots["handover_place"] == "Bramsche" and not messages
     unknown = make_tracker({"requested_slot": "handover_place", "handover_place": "Hamburg"}, intent="inform", text="Hamburg")
-    [message], slots = run_action(ValidateHandoverForm(), with_slot_set(unknown, "handover_place", "Hamburg"))
-    assert "kenne ich im Landkreis Osnabrück nicht" in message["text"] and slots["handover_place"] is None
+    messages, slots = run_action(ValidateHandoverForm(), with_slot_set(unknown, "handover_place", "Hamburg"))
+    assert "kenne ich im Landkreis Osnabrück nicht" in messages[0]["text"] and slots["handover_place"] is None
     asked = {"requested_slot": "counsellor_language", "counsellor_language": "türkich"}
     language = make_tracker(asked, intent="inform", text="türkich")
     _, slots = run_action(ValidateHandoverForm(), with_slot_set(language, "counsellor_language", "türkich"))
@@ -194,3 +194,27 @@ def test_small_talk_never_repeats_itself() -> None:
     assert first["text"] != second["text"] and "gern" in second["text"].lower()
     [helped], _ = run_action(ActionSmallTalk(), make_tracker(intent="help", text="was kannst du"))
     assert helped["buttons"]  # the help answer keeps its topic buttons
+
+
+def test_an_answer_the_form_cannot_take_never_gets_the_identical_reply_twice() -> None:
+    from actions.base import AGAIN
+    from actions.forms import TAP_A_BUTTON
+    from actions.handover import ValidateHandoverForm
+
+    asked = {"requested_slot": "counsellor_gender", "counsellor_gender": "42"}
+    first = with_slot_set(make_tracker(asked, intent="inform", text="42"), "counsellor_gender", "42")
+    [lead], slots = run_action(ValidateHandoverForm(), first)
+    assert lead["text"] == AGAIN and slots["counsellor_gender"] is None
+    again = make_tracker(asked, intent="inform", text="43")
+    again.events.extend(
+        [
+            {"event": "user", "text": "42"},
+            {"event": "bot", "text": AGAIN},
+            {"event": "bot", "text": "Möchten Sie lieber von einer Frau oder einem Mann beraten werden?"},
+        ]
+    )
+    [lead], _ = run_action(ValidateHandoverForm(), with_slot_set(again, "counsellor_gender", "43"))
+    assert lead["text"] == TAP_A_BUTTON
+    taken = with_slot_set(make_tracker(asked, intent="inform", text="frau"), "counsellor_gender", "frau")
+    messages, slots = run_action(ValidateHandoverForm(), taken)
+    assert not messages and slots["counsellor_gender"] == "w"
