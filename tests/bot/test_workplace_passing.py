@@ -264,7 +264,9 @@ def test_deletion_wipes_transfer_reasons(client: TestClient, staff) -> None:  # 
     with read_scope(client.app.state.settings.database_url) as session:
         ticket = session.get_one(Ticket, ticket_id)
         assert ticket.transfer_reason is None and ticket.title is None and ticket.preview is None
-        events = session.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)).all()
+        events = session.scalars(
+            select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(TicketEvent.id)
+        ).all()  # PostgreSQL returns updated rows in another order without it
         assert [e.kind for e in events] == ["created", "transferred", "deleted"]
         assert all(e.reason is None for e in events)
     detail = client.get(f"/api/v1/tickets/{ticket_id}", headers=login(client, "melle-t")).json()
