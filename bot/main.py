@@ -209,19 +209,30 @@ def _install_pages(app: FastAPI) -> None:
     def inbox_redirect() -> RedirectResponse:
         return RedirectResponse("/beratung/", status_code=308)
 
+    # The inbox shows personal data: never inside a frame, never leaking the address elsewhere.
+    page_headers = {
+        "Cache-Control": "no-cache",
+        "Content-Security-Policy": (
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; "
+            "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+        ),
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "no-referrer",
+    }
+
     @app.get("/beratung/", include_in_schema=False)
     def inbox() -> FileResponse:
-        # The inbox shows personal data: never inside a frame, never leaking the address elsewhere.
-        headers = {
-            "Cache-Control": "no-cache",
-            "Content-Security-Policy": (
-                "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; "
-                "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-            ),
-            "X-Frame-Options": "DENY",
-            "Referrer-Policy": "no-referrer",
-        }
-        return FileResponse(STATIC / "beratung" / "index.html", headers=headers)
+        return FileResponse(STATIC / "beratung" / "index.html", headers=page_headers)
+
+    @app.get("/beratung/zahlen", include_in_schema=False)
+    def figures_page() -> FileResponse:
+        # The county's figures (monitoring.views): the same login, CSP and headers as the inbox.
+        return FileResponse(STATIC / "beratung" / "zahlen.html", headers=page_headers)
+
+    @app.get("/beratung/zahlen.js", include_in_schema=False)
+    def figures_js() -> FileResponse:
+        headers = {"Cache-Control": "no-cache"}
+        return FileResponse(STATIC / "beratung" / "zahlen.js", media_type="text/javascript", headers=headers)
 
     @app.get("/beratung/inbox.js", include_in_schema=False)
     def inbox_js() -> FileResponse:
