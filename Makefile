@@ -56,6 +56,7 @@ lint: $(APP)  ## ruff and mypy
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy bot actions catalogue core monitoring engine cli
 	.venv/bin/lint-imports
+	npx eslint web
 
 format: $(APP)
 	.venv/bin/ruff format .
