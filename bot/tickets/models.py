@@ -88,3 +88,15 @@ class Snippet(Base):
     updated_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TicketRead(Base):
+    """How far one counsellor has read one ticket's conversation (the last seq seen): the inbox's unread markers are
+    per person, not per office. Holds no text; dropped with the ticket's conversation and with the account."""
+
+    __tablename__ = "ticket_reads"
+
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id", ondelete="CASCADE"), primary_key=True, index=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    read_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -37,6 +37,9 @@ class TicketOut(BaseModel):
     transfer_reason: str | None = Field(description="Why it was passed on, for the receiving office")
     callback_done_at: dt.datetime | None = Field(description="When the call back was marked done (null: open)")
     callback_done_by: str | None = Field(description="User name of the counsellor who marked it done")
+    # unread markers: per counsellor (the caller), not per office
+    unread: int = Field(0, description="The citizen's messages in the transcript that the caller has not read")
+    read_seq: int = Field(0, description="The last message seq the caller has read (0: never opened)")
 
 
 class HistoryEntry(BaseModel):
@@ -58,6 +61,16 @@ class TicketDetail(TicketOut):
     callback_note: str | None = Field(description="The counsellor's note on the call back, for the office")
     transcript: list[MessageOut]
     history: list[HistoryEntry]
+
+
+class ReadIn(BaseModel):
+    seq: int = Field(ge=0, le=2**31 - 1, description="The last message seq shown to the counsellor")
+
+
+class ReadOut(BaseModel):
+    ticket_id: str
+    read_seq: int = Field(description="The seq now stored (never beyond the conversation's last message, never back)")
+    unread: int
 
 
 class ReplyIn(BaseModel):

@@ -17,6 +17,7 @@ from bot.conversations import service as conversations
 from bot.conversations.models import Conversation, Message
 from bot.counsellors.models import Counsellor
 from bot.counsellors.service import LANGUAGE_NAMES, get_by_username
+from bot.tickets import reads
 from bot.tickets.models import Ticket, TicketEvent
 from catalogue.models import Office
 from catalogue.places import BERLIN, closure_on, is_open, nearest_offices, next_opening, resolve_place
@@ -699,6 +700,7 @@ def forget_conversation(*, session: Session, conversation_id: str) -> list[tuple
         if ticket.status != "closed":
             ticket.status, ticket.closed_at = "closed", utcnow()
         record(session=session, ticket=ticket, kind="deleted")
+    reads.forget(session=session, ticket_ids=[ticket_id for _, ticket_id in touched])  # the unread markers
     return touched
 
 

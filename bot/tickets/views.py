@@ -26,9 +26,20 @@ from bot.deps import SessionDep, WriteDep, run_db
 from bot.errors import EVENT_STREAM, errors
 from bot.offices.views import router as offices_router
 from bot.relay import office_key
-from bot.tickets import service
+from bot.tickets import reads, service
 from bot.tickets.models import Ticket
-from bot.tickets.schemas import AssignIn, CallbackIn, CloseIn, HistoryEntry, ReplyIn, TicketDetail, TicketOut, TransferIn
+from bot.tickets.schemas import (
+    AssignIn,
+    CallbackIn,
+    CloseIn,
+    HistoryEntry,
+    ReadIn,
+    ReadOut,
+    ReplyIn,
+    TicketDetail,
+    TicketOut,
+    TransferIn,
+)
 from bot.tickets.snippet_views import router as snippets_router
 from catalogue.models import Office
 from core.db import read_scope
@@ -43,8 +54,11 @@ TICKET_ACTION = errors(403, 409, 410)  # closed or taken: 409; the citizen delet
 DEFAULT_TITLE = "Persönliche Beratung"
 
 
-def ticket_out(ticket: Ticket, names: dict[int, str]) -> dict[str, object]:
-    """The API's view of a ticket; ``names`` maps counsellor ids to user names (for the assignee)."""
+def ticket_out(
+    ticket: Ticket, names: dict[int, str], unread: dict[str, int] | None = None, read: dict[str, int] | None = None
+) -> dict[str, object]:
+    """The API's view of a ticket; ``names`` maps counsellor ids to user names (for the assignee), ``unread`` and
+    ``read`` ticket ids to the caller's unread count and last read seq."""
     now = dt.datetime.now(dt.UTC)
     created = _aware(ticket.created_at)
     if ticket.status == "waiting":  # in the current office's queue since creation or the last transfer
@@ -59,6 +73,8 @@ def ticket_out(ticket: Ticket, names: dict[int, str]) -> dict[str, object]:
         "title": ticket.title or DEFAULT_TITLE,
         "callback_wished": service.callback_wished(ticket),
         "assignee": names.get(ticket.claimed_by) if ticket.claimed_by else None,
+        "unread": (unread or {}).get(ticket.id, 0),
+        "read_seq": (read or {}).get(ticket.id, 0),
     }
 
 
@@ -66,9 +82,11 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def detail_out(session: Session, ticket: Ticket) -> TicketDetail:
+def detail_out(session: Session, ticket: Ticket, counsellor: Counsellor) -> TicketDetail:
+    unread = reads.unread_counts(session=session, counsellor=counsellor, tickets=[ticket])
+    read = reads.read_seqs(session=session, counsellor=counsellor, ticket_ids=[ticket.id])
     return TicketDetail(
-        **ticket_out(ticket, service.usernames(session=session)),  # type: ignore[arg-type]
+        **ticket_out(ticket, service.usernames(session=session), unread, read),  # type: ignore[arg-type]
         close_note=ticket.close_note,
         callback_note=ticket.callback_note,
         transcript=[to_out(m) for m in service.transcript(session=session, ticket=ticket)],
@@ -145,12 +163,26 @@ def list_tickets(
 ) -> list[TicketOut]:
     tickets = service.list_for(session=session, counsellor=counsellor, status=status, channel=channel, callback=callback)
     names = service.usernames(session=session)
-    return [TicketOut(**ticket_out(t, names)) for t in tickets]  # type: ignore[arg-type]
+    unread = reads.unread_counts(session=session, counsellor=counsellor, tickets=tickets)
+    read = reads.read_seqs(session=session, counsellor=counsellor, ticket_ids=[t.id for t in tickets])
+    return [TicketOut(**ticket_out(t, names, unread, read)) for t in tickets]  # type: ignore[arg-type]
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketDetail, responses=ONE_TICKET)
 def get_ticket(ticket_id: str, session: SessionDep, counsellor: CounsellorDep) -> TicketDetail:
-    return detail_out(session, _ticket(session, counsellor, ticket_id))
+    return detail_out(session, _ticket(session, counsellor, ticket_id), counsellor)
+
+
+@router.post("/tickets/{ticket_id}/read", response_model=ReadOut, responses=ONE_TICKET)
+def mark_read(ticket_id: str, body: ReadIn, write: WriteDep, counsellor: CounsellorDep) -> ReadOut:
+    """The caller has read the ticket's conversation up to ``seq`` (the inbox sends it when a ticket is open and
+    new messages are shown). Only the caller's own marker changes; colleagues keep theirs."""
+    with write() as session:
+        ticket = _ticket(session, counsellor, ticket_id)
+        seq = reads.mark_read(session=session, counsellor=counsellor, ticket=ticket, seq=body.seq)
+        unread = reads.unread_counts(session=session, counsellor=counsellor, tickets=[ticket]).get(ticket.id, 0)
+        session.commit()
+        return ReadOut(ticket_id=ticket.id, read_seq=seq, unread=unread)
 
 
 Action = Callable[[Session, Ticket], "Message | list[Message] | None"]
@@ -168,7 +200,7 @@ def _act(request: Request, write: WriteDep, counsellor: CounsellorDep, ticket_id
             session.rollback()
             raise HTTPException(exc.status, str(exc)) from None
         session.commit()
-        detail = detail_out(session, ticket)
+        detail = detail_out(session, ticket, counsellor)
         conversation_id, channel, office_after = ticket.conversation_id, ticket.channel, ticket.office_id
     messages = result if isinstance(result, list) else [result] if result is not None else []
     broker = request.app.state.broker

@@ -146,6 +146,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ),
     ("POST", "/api/v1/tickets/{ticket_id}/assign"): Expect(200, 403, 200, lambda w, c: {"username": ACCOUNTS["colleague"]}),
     ("GET", "/api/v1/tickets/{ticket_id}/assignees"): Expect(200, 403, 200),
+    ("POST", "/api/v1/tickets/{ticket_id}/read"): Expect(200, 403, 200, lambda w, c: {"seq": 1}),
     # Figures: everyone sees the own office's (the admin all); feedback comments only of the own office.
     ("GET", "/api/v1/figures"): Expect(200, 200, 200),
     ("GET", "/api/v1/figures.csv"): Expect(200, 200, 200),
