@@ -32,6 +32,7 @@ from bot.counsellors.views import router as auth_router
 from bot.errors import ErrorResponse, FieldError, errors, install_openapi
 from bot.events import Broker, RedisBroker
 from bot.feedback.views import router as feedback_router
+from bot.labels import router as labels_router
 from bot.locks import ConversationLocks, LocalLocks, RedisLocks
 from bot.metrics import Metrics
 from bot.middleware import BodyLimit, SecurityHeaders
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
     app.include_router(tickets_router)
     app.include_router(figures_router, responses=errors(403))
     app.include_router(feedback_router)
+    app.include_router(labels_router)
     install_telegram(app, settings)
     _install_pages(app)
     _install_probes(app, settings)

@@ -135,6 +135,56 @@ def cmd_counsellor_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_counsellor_disable(args: argparse.Namespace) -> int:
+    """The same service as the admins' button in the inbox: tokens refused at once, active tickets back to the queue."""
+    from bot.counsellors.accounts import AccountError, disable
+    from bot.counsellors.service import get_by_username
+    from core.config import get_settings
+    from core.db import session_scope
+
+    with session_scope(args.database_url) as session:
+        account = get_by_username(session=session, username=args.username)
+        if account is None:
+            print(f"Das Benutzerkonto {args.username} gibt es nicht.", file=sys.stderr)
+            return 2
+        try:
+            released = disable(session=session, admin=None, account=account, by="Kommandozeile")
+        except AccountError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        office_id, ticket_ids = account.office_id, [t.id for t in released]
+    redis_url = get_settings().redis_url
+    if redis_url:  # tell every gateway: the office's inboxes reload, the account's open streams end
+        from bot.events import RedisBroker
+        from bot.relay import office_key
+
+        broker = RedisBroker(redis_url)
+        for ticket_id in ticket_ids:
+            broker.publish(office_key(office_id), {"ticket_id": ticket_id})
+        broker.publish(office_key(office_id), {"closing": True})
+    print(f"Konto {args.username} gesperrt; {len(ticket_ids)} aktive Tickets warten wieder im Büro {office_id}.")
+    return 0
+
+
+def cmd_counsellor_enable(args: argparse.Namespace) -> int:
+    from bot.counsellors.accounts import AccountError, enable
+    from bot.counsellors.service import get_by_username
+    from core.db import session_scope
+
+    with session_scope(args.database_url) as session:
+        account = get_by_username(session=session, username=args.username)
+        if account is None:
+            print(f"Das Benutzerkonto {args.username} gibt es nicht.", file=sys.stderr)
+            return 2
+        try:
+            enable(account=account)
+        except AccountError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+    print(f"Konto {args.username} entsperrt; es kann sich wieder anmelden.")
+    return 0
+
+
 def seed_sample_counsellors(url: str | None = None) -> str | None:
     """Two sample counsellors per office and one county admin, local development only.
 
@@ -289,6 +339,23 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--admin", action="store_true", help="Kreisverwaltung: sieht alle Büros")
     add.set_defaults(func=cmd_counsellor_add)
     cns.add_parser("samples", help="Beispielkonten für die lokale Entwicklung anlegen").set_defaults(func=cmd_counsellor_samples)
+    dis = cns.add_parser(
+        "disable",
+        help="Konto sperren",
+        description="Konto sperren: keine Anmeldung mehr, vorhandene Tokens werden sofort abgelehnt, seine aktiven "
+        "Tickets warten wieder in der Warteschlange des Büros. Wie „Sperren“ im Posteingang der Kreisverwaltung.",
+        epilog="Exit-Status: 0 = gesperrt, 1 = schon gesperrt, 2 = Konto unbekannt.",
+    )
+    dis.add_argument("username", help="Benutzername des Kontos")
+    dis.set_defaults(func=cmd_counsellor_disable)
+    ena = cns.add_parser(
+        "enable",
+        help="gesperrtes Konto wieder freigeben",
+        description="Ein gesperrtes Konto wieder freigeben; es meldet sich neu an.",
+        epilog="Exit-Status: 0 = entsperrt, 1 = war nicht gesperrt, 2 = Konto unbekannt.",
+    )
+    ena.add_argument("username", help="Benutzername des Kontos")
+    ena.set_defaults(func=cmd_counsellor_enable)
 
     eng = sub.add_parser("engine", help="Rasa-Engine").add_subparsers(dest="engine_command", required=True)
     train = eng.add_parser("train", help="Modell trainieren, wenn sich Trainingsdaten geändert haben")

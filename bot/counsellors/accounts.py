@@ -55,13 +55,14 @@ def _out(account: Counsellor) -> AccountOut:
     )
 
 
-def disable(*, session: Session, admin: Counsellor, account: Counsellor) -> list[Ticket]:
-    """Disable the account; its active tickets wait in their office's queue again (history: released). Returns them."""
-    if account.id == admin.id:
+def disable(*, session: Session, admin: Counsellor | None, account: Counsellor, by: str | None = None) -> list[Ticket]:
+    """Disable the account; its active tickets wait in their office's queue again (history: released). Returns them.
+    ``admin`` None: from the command line, recorded as ``by`` (the history shows no counsellor then)."""
+    if admin is not None and account.id == admin.id:
         raise AccountError(422, "Ihr eigenes Konto können Sie nicht sperren.")
     if account.disabled_at is not None:
         raise AccountError(409, f"Das Konto {account.username} ist schon gesperrt.")
-    account.disabled_at, account.disabled_by = utcnow(), admin.username
+    account.disabled_at, account.disabled_by = utcnow(), admin.username if admin is not None else (by or "Kommandozeile")
     account.token_version = (account.token_version or 0) + 1  # belt and braces: every token it had is stale too
     released = list(session.scalars(select(Ticket).where(Ticket.claimed_by == account.id, Ticket.status == "active")))
     for ticket in released:

@@ -54,6 +54,7 @@ PUBLIC = {
     ("GET", "/api/v1/offers/{offer_id}"),
     ("GET", "/api/v1/offices"),
     ("GET", "/api/v1/offices/nearest"),
+    ("GET", "/api/v1/labels"),
     ("POST", "/api/v1/auth/token"),
 }
 

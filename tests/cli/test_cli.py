@@ -11,7 +11,8 @@ from cli.main import build_parser, main
 
 COMMANDS = [
     [], ["db"], ["db", "upgrade"], ["setup"], ["catalogue"], ["catalogue", "import"], ["catalogue", "search"],
-    ["counsellor"], ["counsellor", "add"], ["counsellor", "samples"], ["engine"], ["engine", "train"],
+    ["counsellor"], ["counsellor", "add"], ["counsellor", "samples"], ["counsellor", "disable"], ["counsellor", "enable"],
+    ["engine"], ["engine", "train"],
     ["engine", "model-path"],
 ]  # fmt: skip
 
@@ -76,3 +77,40 @@ def test_counsellor_add(database_url: str, monkeypatch: pytest.MonkeyPatch, caps
     monkeypatch.setattr("sys.stdin", io.StringIO("ein-sicheres-passwort\n"))
     assert main([*args[:4], "--office", "atlantis", "--username", "x-user", "--password-stdin"]) == 2
     assert "Unbekanntes Bildungsbüro: atlantis" in capsys.readouterr().err
+
+
+def test_counsellor_disable_and_enable(database_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """The admins' service from the shell: no log-in while disabled, the active ticket back in the queue."""
+    import secrets
+
+    from bot.counsellors.service import AccountDisabledError, authenticate, create
+    from bot.tickets.models import Ticket, TicketEvent
+    from core.db import read_scope, session_scope
+
+    username, password, ticket_id = f"cli-leaver-{secrets.token_hex(3)}", "ein-sicheres-passwort", secrets.token_hex(8)
+    with session_scope(database_url) as session:
+        account = create(session=session, office_id="bramsche", username=username, password=password)
+        session.add(Ticket(id=ticket_id, office_id="bramsche", channel="web", status="active", claimed_by=account.id))
+    base = ["--database-url", database_url, "counsellor"]
+
+    assert main([*base, "disable", username]) == 0
+    assert f"Konto {username} gesperrt; 1 aktive Tickets" in capsys.readouterr().out
+    with read_scope(database_url) as session:
+        with pytest.raises(AccountDisabledError):
+            authenticate(session=session, username=username, password=password)
+        ticket = session.get_one(Ticket, ticket_id)
+        assert ticket.status == "waiting" and ticket.claimed_by is None
+        [event] = session.query(TicketEvent).filter_by(ticket_id=ticket_id).all()
+        assert (event.kind, event.actor, event.assignee, event.detail) == ("released", None, username, "Konto gesperrt")
+    assert main([*base, "disable", username]) == 1
+    assert "schon gesperrt" in capsys.readouterr().err
+
+    assert main([*base, "enable", username]) == 0
+    assert "entsperrt" in capsys.readouterr().out
+    with read_scope(database_url) as session:
+        assert authenticate(session=session, username=username, password=password) is not None
+    assert main([*base, "enable", username]) == 1
+    assert "nicht gesperrt" in capsys.readouterr().err
+    for command in ("disable", "enable"):
+        assert main([*base, command, "niemand-hier"]) == 2
+        assert "Das Benutzerkonto niemand-hier gibt es nicht." in capsys.readouterr().err
