@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import i18n, understanding
+from bot import i18n, plain, understanding
 from bot.conversations import service as conversations
 from bot.conversations.models import Conversation, Message
 from bot.deps import run_db
@@ -39,7 +39,7 @@ from bot.tickets import service as tickets
 from catalogue.models import Office
 from core.config import Settings
 from core.db import session_scope
-from core.i18n import N_
+from core.i18n import N_, SOURCE
 from engine.client import Engine, EngineUnavailable
 from monitoring.service import record_handover, record_search
 
@@ -96,6 +96,8 @@ class _Stored:
     status_line: Message | None = None
     # Typed clearly in the conversation's other language: read by its meaning for the German engine.
     foreign: bool = False
+    # The citizen switched Einfache Sprache on or off by typing it ("einfacher bitte"): the confirmation.
+    plain_reply: Message | None = None
 
 
 def office_key(office_id: str) -> str:
@@ -128,6 +130,9 @@ async def handle_citizen_message(
                 _store_user_message, settings.database_url, conversation_id, display or text, open_conversation, languages
             )
             services.broker.publish(conversation_id, {"seq": stored.user_seq})
+            if stored.plain_reply is not None:  # "einfacher bitte": answered by the gateway, not the engine
+                services.broker.publish(conversation_id, {"seq": stored.plain_reply.seq})
+                return RelayResult([stored.plain_reply])
             if stored.ticket_id is not None:
                 # During a handover the message is for the counsellor; the engine holds back. A waiting citizen
                 # gets a short status line (or, for "abbrechen", the request withdrawn).
@@ -200,6 +205,12 @@ def _store_user_message(
         user = conversations.append(session=session, conversation=conversation, sender="user", text=text)
         if ticket is None:
             language = conversation.language or "de"
+            wanted = plain.cue(text) if languages and language == SOURCE else None
+            if wanted is not None:
+                conversations.set_plain(session=session, conversation=conversation, plain=wanted)
+                said = plain.SWITCHED_ON if wanted else plain.SWITCHED_OFF
+                reply = conversations.append(session=session, conversation=conversation, sender="bot", text=said)
+                return _Stored(user.seq, None, None, plain_reply=reply)
             foreign = bool(languages) and i18n.writes_in(text, language=language, languages=languages)
             return _Stored(user.seq, None, None, foreign=foreign)
         tickets.note_citizen_message(ticket, text)

@@ -11,6 +11,8 @@
   JSON-able description whose German rendering is the text the engine keeps, and which the gateway renders
   again in the citizen's language. Dicts are translated, plain values (numbers, names, the provider's offer
   titles) are inserted as they are.
+- Einfache Sprache (plain German) is one more catalogue, ``locale/de_simple``: its message ids are the German
+  texts, its strings their plain variants, said through the same path (:func:`speaking` picks it).
 - :func:`N_` only marks a German constant for extraction (``pybabel extract`` with the keywords ``N_`` and
   ``t``); the gateway finds it by its text.
 """
@@ -28,12 +30,18 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE_DIR = ROOT / "locale"
 DOMAIN = "bildungslotse"
 SOURCE = "de"
+PLAIN = "de_simple"  # the plain-German catalogue's name (not a language: messages in it are still "de")
 RTL = frozenset({"ar", "fa", "he", "ur"})
 log = logging.getLogger(__name__)
 
 # A text description: {"msgid": German template, "params": {name: Node}}, {"join": [Node], "sep": str}, or a
 # plain value inserted as it is.
 Node = dict[str, Any] | str | int | float | None
+
+
+def speaking(language: str, plain: bool) -> str:
+    """The catalogue a conversation's replies come from: plain German only where the language is German."""
+    return PLAIN if plain and language == SOURCE else language
 
 
 def N_(text: str) -> str:  # the gettext convention for "mark only"
@@ -62,7 +70,7 @@ def catalogue(language: str) -> dict[str, str]:
     from babel.messages.pofile import read_po  # only where a catalogue is read
 
     with path.open("rb") as handle:
-        po = read_po(handle, locale=language.replace("-", "_"))
+        po = read_po(handle, locale=SOURCE if language == PLAIN else language.replace("-", "_"))
     return {
         str(m.id): str(m.string)
         for m in po

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, UTCDateTime, utcnow
@@ -20,6 +20,8 @@ class Conversation(Base):
     next_seq: Mapped[int] = mapped_column(Integer, default=1)
     # The language the assistant speaks here (BCP 47 code): set by the citizen or detected from the messages.
     language: Mapped[str] = mapped_column(String(8), default="de", server_default="de")
+    # Einfache Sprache: German replies from the plain-German catalogue (no effect in the other languages).
+    plain: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     messages: Mapped[list[Message]] = relationship(cascade="all, delete-orphan", passive_deletes=True, order_by="Message.seq")
 

@@ -50,18 +50,21 @@ class ConversationIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     language: str | None = Field(default=None, min_length=2, max_length=8, description="reply language, e.g. tr")
+    plain: bool = Field(default=False, description="Einfache Sprache (plain German; no effect in other languages)")
 
 
 class ConversationPatch(BaseModel):
-    """Switch the reply language of a conversation."""
+    """Switch the reply language or Einfache Sprache of a conversation (at least one of them)."""
 
     model_config = ConfigDict(extra="forbid")
-    language: str = Field(min_length=2, max_length=8, description="one of BILDUNGSLOTSE_LANGUAGES, e.g. en")
+    language: str | None = Field(default=None, min_length=2, max_length=8, description="one of BILDUNGSLOTSE_LANGUAGES, e.g. en")
+    plain: bool | None = Field(default=None, description="Einfache Sprache on or off (German replies only)")
 
 
 class ConversationOut(BaseModel):
     conversation_id: str
     language: str
+    plain: bool = False
 
 
 class MessageList(BaseModel):

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from bot import i18n as languages
 from bot.conversations.models import Conversation, Message
 from core.db import utcnow
-from core.i18n import N_, Node
+from core.i18n import N_, PLAIN, SOURCE, Node, speaking
 
 WELCOME = N_(
     "Hallo! Ich bin der Bildungslotse des Landkreises Osnabrück – ein digitaler Assistent. "
@@ -43,8 +43,10 @@ def get(*, session: Session, conversation_id: str) -> Conversation | None:
     return session.get(Conversation, conversation_id)
 
 
-def create(*, session: Session, channel: str = "web", conversation_id: str | None = None, language: str = "de") -> Conversation:
-    conversation = Conversation(id=conversation_id or new_conversation_id(), channel=channel, language=language)
+def create(
+    *, session: Session, channel: str = "web", conversation_id: str | None = None, language: str = "de", plain: bool = False
+) -> Conversation:
+    conversation = Conversation(id=conversation_id or new_conversation_id(), channel=channel, language=language, plain=plain)
     session.add(conversation)
     session.flush()
     return conversation
@@ -62,8 +64,9 @@ def append(
 ) -> Message:
     """Add a message with the conversation's next sequence number.
 
-    What the assistant says (``bot``, ``system``) is stored in the conversation's language: ``text`` is the
-    German text, ``i18n`` (see ``core.i18n``) the description of a composed one. A citizen's message keeps
+    What the assistant says (``bot``, ``system``) is stored in the conversation's language (in Einfache Sprache
+    when it is on and the language is German): ``text`` is the German text, ``i18n`` (see ``core.i18n``) the
+    description of a composed one. A citizen's message keeps
     its words; ``language`` is the language it was taken to be in.
 
     One atomic UPDATE … RETURNING hands out the number, so two writers (a citizen and a counsellor at
@@ -76,7 +79,10 @@ def append(
     ).scalar_one()
     extra = dict(extra or {})
     if sender in ("bot", "system"):
-        text, extra = languages.say(text, extra, language=conversation.language or "de", i18n_node=i18n)
+        language = speaking(conversation.language or SOURCE, bool(conversation.plain))
+        text, extra = languages.say(text, extra, language=language, i18n_node=i18n)
+        if language == PLAIN:  # still German to the API; Telegram's labels around it plain too
+            extra.update(language=SOURCE, plain=True, conversation_language=PLAIN)
     elif sender == "user":
         extra["language"] = language or conversation.language or "de"
     message = Message(conversation_id=conversation.id, seq=seq - 1, sender=sender, text=text, extra=extra)
@@ -90,6 +96,12 @@ def set_language(*, session: Session, conversation: Conversation, language: str,
     if language not in offered:
         raise InvalidInput(f"Diese Sprache gibt es hier nicht. Möglich sind: {', '.join(offered)}.")
     conversation.language = language
+    session.flush()
+
+
+def set_plain(*, session: Session, conversation: Conversation, plain: bool) -> None:
+    """Einfache Sprache on or off (widget menu, "einfacher bitte", /einfach); German replies only."""
+    conversation.plain = plain
     session.flush()
 
 

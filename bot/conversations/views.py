@@ -37,6 +37,7 @@ from core.db import read_scope
 router = APIRouter(prefix="/api/v1/conversations", tags=["Chat"])
 NOT_FOUND = "Dieses Gespräch gibt es nicht (mehr). Bitte starten Sie ein neues."
 TOO_FAST = "Sie schreiben sehr schnell. Bitte warten Sie einen Moment."
+NOTHING_TO_CHANGE = "Bitte geben Sie „language“ oder „plain“ an."
 TOO_MANY_NEW = "Zu viele neue Gespräche in kurzer Zeit. Bitte warten Sie eine Minute."
 KEEPALIVE_S = 15.0
 MAX_SEQ = 2**31 - 1
@@ -72,16 +73,18 @@ def too_many(detail: str, retry_after_s: int = 60) -> HTTPException:
 def create_conversation(
     write: WriteDep, limiter: LimiterDep, settings: SettingsDep, request: Request, body: ConversationIn | None = None
 ) -> ConversationCreated:
-    """A new conversation with the welcome; ``language`` (one of ``BILDUNGSLOTSE_LANGUAGES``) says it in that."""
+    """A new conversation with the welcome; ``language`` (one of ``BILDUNGSLOTSE_LANGUAGES``) says it in that,
+    ``plain`` in Einfache Sprache (German only)."""
     offered = i18n.supported(settings.languages)
     language = (body.language if body else None) or "de"
+    plain = bool(body and body.plain)
     if language not in offered:
         raise HTTPException(422, f"Diese Sprache gibt es hier nicht. Möglich sind: {', '.join(offered)}.")
     if not limiter.allow("new:" + client_key(request), settings.new_conversations_per_minute):
         request.app.state.metrics.rejected.labels("429").inc()
         raise too_many(TOO_MANY_NEW)
     with write() as session:
-        conversation = service.create(session=session, language=language)
+        conversation = service.create(session=session, language=language, plain=plain)
         welcome = service.append(
             session=session,
             conversation=conversation,
@@ -94,18 +97,23 @@ def create_conversation(
 
 @router.patch("/{conversation_id}", response_model=ConversationOut)
 def patch_conversation(conversation_id: str, body: ConversationPatch, write: WriteDep, settings: SettingsDep) -> ConversationOut:
-    """Switch the language the assistant answers in (from the next reply on; earlier messages stay)."""
+    """Switch the language the assistant answers in, or Einfache Sprache (from the next reply on; earlier
+    messages stay)."""
+    if body.language is None and body.plain is None:
+        raise HTTPException(422, NOTHING_TO_CHANGE)
     with write() as session:
         conversation = service.get(session=session, conversation_id=conversation_id[:64])
         if conversation is None:
             raise HTTPException(404, NOT_FOUND)
         try:
-            service.set_language(
-                session=session, conversation=conversation, language=body.language, offered=i18n.supported(settings.languages)
-            )
+            if body.language is not None:
+                offered = i18n.supported(settings.languages)
+                service.set_language(session=session, conversation=conversation, language=body.language, offered=offered)
         except service.InvalidInput as exc:
             raise HTTPException(422, str(exc)) from None
-        return ConversationOut(conversation_id=conversation.id, language=conversation.language)
+        if body.plain is not None:
+            service.set_plain(session=session, conversation=conversation, plain=body.plain)
+        return ConversationOut(conversation_id=conversation.id, language=conversation.language, plain=conversation.plain)
 
 
 @router.post("/{conversation_id}/messages", response_model=MessageList, responses=errors(429, 503))

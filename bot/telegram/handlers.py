@@ -15,12 +15,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import i18n, privacy  # module import: bot.privacy imports bot.telegram.models
 from bot.conversations import service as conversations
 from bot.deps import run_db
+from bot.plain import ONLY_GERMAN, SWITCHED_OFF, SWITCHED_ON
 from bot.relay import Overloaded, handle_citizen_message
 from bot.telegram import chats
 from bot.telegram.delivery import Delivery
 from bot.telegram.format import BUTTON_PREFIX, plain, render
 from core.db import read_scope, session_scope
-from core.i18n import N_, translate
+from core.i18n import N_, SOURCE, speaking, translate
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ COMMANDS = [
     ("neu", N_("Gespräch neu beginnen")),
     ("daten_loeschen", N_("Alle Daten dieses Chats löschen")),
     ("sprache", N_("Sprache wählen")),
+    ("einfach", N_("Einfache Sprache an oder aus")),
 ]
 
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -95,6 +97,7 @@ class Handlers:
         application.add_handler(CommandHandler("neu", self.restart, filters=PRIVATE))
         application.add_handler(CommandHandler("daten_loeschen", self.ask_delete, filters=PRIVATE))
         application.add_handler(CommandHandler(["sprache", "language"], self.choose_language, filters=PRIVATE))
+        application.add_handler(CommandHandler("einfach", self.toggle_plain, filters=PRIVATE))
         # Everything else typed, including "/…" the engine understands (as the widget's text field allows).
         application.add_handler(MessageHandler(PRIVATE & filters.TEXT, self.text))
         application.add_handler(MessageHandler(PRIVATE & ~filters.TEXT, self.not_text))
@@ -113,9 +116,10 @@ class Handlers:
         await self.delivery.send_parts(cid, chat_id, plain(translate(text, language), rows))
 
     def _language(self, cid: str) -> str:
+        """The catalogue of the chat's fixed texts: its language, or Einfache Sprache (``core.i18n.speaking``)."""
         with read_scope(self.settings.database_url) as session:
             conversation = conversations.get(session=session, conversation_id=cid)
-            return conversation.language if conversation is not None else "de"
+            return speaking(conversation.language, conversation.plain) if conversation is not None else "de"
 
     # --- commands --------------------------------------------------------------------------------
 
@@ -171,6 +175,21 @@ class Handlers:
             conversations.set_language(
                 session=session, conversation=conversation, language=language, offered=i18n.supported(self.settings.languages)
             )
+
+    async def toggle_plain(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
+        """/einfach: Einfache Sprache on, or off again (German only; other languages are told so)."""
+        chat_id = _chat_id(update)
+        switched = await run_db(self._toggle_plain, self.conversation_id(chat_id), chat_id)
+        text = ONLY_GERMAN if switched is None else SWITCHED_ON if switched else SWITCHED_OFF
+        await self.say(chat_id, text)
+
+    def _toggle_plain(self, cid: str, chat_id: int) -> bool | None:
+        with session_scope(self.settings.database_url) as session:
+            conversation = chats.open_conversation(session=session, conversation_id=cid, chat_id=chat_id)
+            if (conversation.language or "de") != SOURCE:
+                return None
+            conversations.set_plain(session=session, conversation=conversation, plain=not conversation.plain)
+            return bool(conversation.plain)
 
     # --- messages --------------------------------------------------------------------------------
 

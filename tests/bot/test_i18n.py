@@ -350,7 +350,7 @@ def test_patch_switches_the_language(actions_client: TestClient) -> None:
     cid = _new(actions_client)
     assert _say(actions_client, cid, "/greet")[0]["language"] == "de"
     r = actions_client.patch(f"/api/v1/conversations/{cid}", json={"language": "uk"})
-    assert r.status_code == 200 and r.json() == {"conversation_id": cid, "language": "uk"}
+    assert r.status_code == 200 and r.json() == {"conversation_id": cid, "language": "uk", "plain": False}
     greeting = _say(actions_client, cid, "/greet")[0]
     assert greeting["language"] == "uk" and SCRIPT["uk"].search(greeting["text"])
     assert actions_client.patch(f"/api/v1/conversations/{cid}", json={"language": "de"}).status_code == 200
