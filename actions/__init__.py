@@ -2,13 +2,15 @@
 
 import threading
 
-from catalogue import semantic, text
+from catalogue import query, semantic, text
 
 
 def _warm_up() -> None:
     text.warm_up()
+    query.warm_up()
     semantic.warm_up()
 
 
-# The action server imports this package once at start; load German word data and the model in the background then.
+# The action server imports this package once at start; load German word data, spaCy's
+# tokenizer and the model in the background then.
 threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()

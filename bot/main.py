@@ -43,7 +43,7 @@ from bot.relay import Services
 from bot.telegram import install_telegram
 from bot.telegram.install import MAX_UPDATE_BYTES
 from bot.tickets.views import router as tickets_router
-from catalogue import semantic
+from catalogue import query, semantic
 from catalogue.text import warm_up
 from catalogue.views import router as catalogue_router
 from core.config import Settings, get_settings
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await app.state.broker.start()
         await asyncio.to_thread(warm_up)
+        await asyncio.to_thread(query.warm_up)
         await asyncio.to_thread(semantic.warm_up)
         purge = asyncio.create_task(purge_periodically(app.state))
         yield

@@ -4,10 +4,11 @@ Shared by the search API, the CLI and the chat actions, so that "brauch nen deut
 means the same everywhere. Pure text work: place names are only found here and resolved by
 ``catalogue.places``; the word lists live in ``data/query_cues.yml`` so the Bildungsbüros can read them.
 
-spaCy's blank German pipeline would give a tokenizer and a rule Matcher, but importing spaCy clashes
-with our top-level package ``catalogue`` (a spaCy dependency has the same name). So the message is cut
-into tokens here, folded (``catalogue.text.fold``) and matched with precompiled regular expressions over
-the folded text; every token is claimed by at most one fact, and what nobody claims is the topic.
+First spaCy's German tokenizer and rule Matcher (``catalogue.nlp``) claim what is no search at all: e-mail
+and web addresses, phone numbers, ISO dates. Then the message is cut into tokens here, folded
+(``catalogue.text.fold``) and matched with precompiled regular expressions over the folded text (the cue lists
+spell out inflections, umlaut spellings and typos, which token patterns would repeat for every cue); every
+token is claimed by at most one fact, and what nobody claims is the topic.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from catalogue import nlp
 from catalogue.models import TARGET_GROUPS
 from catalogue.text import DATA, fold, words
 
@@ -109,6 +111,12 @@ def merge(old: ParsedQuery, new: ParsedQuery) -> ParsedQuery:
     )
 
 
+def warm_up() -> None:
+    """Compile the cue patterns and load spaCy's tokenizer before the first citizen's message (a second or two)."""
+    _cues()
+    nlp.warm_up()
+
+
 def parse(text: str, *, today: dt.date | None = None) -> ParsedQuery:
     """The search facts of one message; never raises on odd input (empty, markup, emoji, very long)."""
     cues = _cues()
@@ -117,6 +125,7 @@ def parse(text: str, *, today: dt.date | None = None) -> ParsedQuery:
     ages: list[_Age] = []
     times: set[str] = set()
 
+    _claim_contacts(doc, cues)
     _claim_fillers(doc, cues)
     postcode, postcode_at = _postcode(doc)
     _dates(doc, cues)
@@ -219,6 +228,7 @@ class _Cues:
     phrase_rules: tuple[_Rule, ...]
     target_rules: tuple[_Rule, ...]
     cancel: dict[str, frozenset[str]]
+    contact_words: frozenset[str]
     weekday_re: re.Pattern[str]
     weekday_range_re: re.Pattern[str]
     weekday_bases: dict[str, str]
@@ -387,6 +397,7 @@ def _compile(raw: dict[str, Any]) -> _Cues:
         filler_rules=filler_rules,
         phrase_rules=tuple(phrase_rules),
         target_rules=target_rules,
+        contact_words=_folded_set(raw["contact_words"]),
         cancel={s: _folded_set(after) for cue, after in raw["cancel_if_followed_by"].items() for s in _spellings(cue)},
         weekday_re=weekday_re,
         weekday_range_re=weekday_range_re,
@@ -512,6 +523,8 @@ class _Doc:
             prev_end = m.end()
         self.joined = "".join(parts)
         self.starts = [t.jstart for t in self.tokens]
+        self.begins = [t.start for t in self.tokens]  # in the cleaned text
+        self.ends = [t.end for t in self.tokens]
         self.tags: list[str | None] = [None] * len(self.tokens)
 
     def span(self, start: int, end: int) -> range:
@@ -559,6 +572,19 @@ def _number(text: str, cues: _Cues) -> float | None:
 # --------------------------------------------------------------------------------------------------
 # Facts, each claiming its tokens
 # --------------------------------------------------------------------------------------------------
+
+
+def _claim_contacts(doc: _Doc, cues: _Cues) -> None:
+    """E-mail and web addresses, phone numbers and ISO dates (found by spaCy) are neither topic, place nor age;
+    nor are the words that introduce a contact detail ("meine Mail ist", "Handy:")."""
+    for claim in nlp.claims(doc.text):
+        first = bisect.bisect_left(doc.ends, claim.start + 1)
+        doc.take(range(first, bisect.bisect_left(doc.begins, claim.end)), claim.label)
+        if claim.label in ("email", "phone"):
+            i = first - 1
+            while i >= 0 and doc.tags[i] is None and (doc.tokens[i].kind == "punct" or doc.key(i) in cues.contact_words):
+                doc.take(range(i, i + 1), claim.label)
+                i -= 1
 
 
 def _claim_fillers(doc: _Doc, cues: _Cues) -> None:

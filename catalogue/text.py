@@ -245,9 +245,9 @@ def words(text: str) -> list[str]:
 def _lemma_table() -> dict[str, str]:
     """spaCy's German lookup lemmas, read straight from the spacy-lookups-data wheel (no download).
 
-    spaCy itself is not imported: its dependency, the PyPI package ``catalogue``, has the same
-    name as our top-level ``catalogue`` package, and the table is all that spaCy's blank German
-    lookup lemmatiser would use anyway.
+    The table is all that spaCy's blank German lookup lemmatiser would use; reading it directly keeps the
+    lemmas (needed at import of every offer) free of a pipeline. spaCy's tokenizer serves the query parser
+    (``catalogue.nlp``).
     """
     import gzip
     import json

@@ -502,3 +502,49 @@ def test_is_filler(text: str, filler: bool) -> None:
     from catalogue.query import is_filler
 
     assert is_filler(text) is filler
+
+
+# --- contact details and dates (spaCy's tokenizer and Matcher, catalogue/nlp.py) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "topic_words", "place"),
+    [
+        ("deutschkurs in melle, meine mail ist max.muster@web.de", ["deutschkurs"], "melle"),
+        ("pekip in belm siehe www.familienzentrum-belm.de/kurse", ["pekip"], "belm"),
+        ("https://example.org/?q=1 computerkurs", ["computerkurs"], None),
+        ("tel +49 541 12345 pekip", ["pekip"], None),
+        ("nachhilfe in bramsche, handy: 0171/1234567", ["nachhilfe"], "bramsche"),
+        ("deutschkurs in melle 0541 501-1234", ["deutschkurs"], "melle"),
+    ],
+)
+def test_contact_details_are_no_search_words(text: str, topic_words: list[str], place: str | None) -> None:
+    q = p(text)
+    assert q.topic_words == topic_words
+    assert q.place_text == place
+    assert q.numbers_unexplained == []
+    assert q.postcode is None
+
+
+def test_iso_date_is_neither_age_nor_unexplained_number() -> None:
+    q = p("kurs am 2027-01-11 in melle")
+    assert age(q) == (None, None, None)
+    assert q.numbers_unexplained == []
+
+
+def test_words_about_mail_stay_topic_words_without_an_address() -> None:
+    assert p("e-mail kurs für senioren").topic_words == ["e-mail"]
+
+
+@pytest.mark.parametrize(
+    ("text", "postcode", "ages"),
+    [
+        ("49565 deutschkurs", "49565", (None, None, None)),
+        ("kinder 3-6 jahre turnen", None, (None, 3, 6)),
+        ("0-3 jährige krabbelgruppe", None, (None, 0, 3)),
+    ],
+)
+def test_numbers_that_are_no_phone_numbers_keep_their_meaning(text: str, postcode: str | None, ages: tuple) -> None:
+    q = p(text)
+    assert q.postcode == postcode
+    assert age(q) == ages
