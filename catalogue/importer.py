@@ -559,7 +559,7 @@ def import_rows(
             report.unchanged += 1
     session.flush()
     if report.created or report.updated:
-        from catalogue.service import bump_catalogue_version
+        from catalogue.versioned import bump_catalogue_version
 
         embed_missing(session=session, progress=progress)
         bump_catalogue_version(session=session)

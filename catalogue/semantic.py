@@ -24,7 +24,8 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalogue.models import CatalogueState, OfferVector
+from catalogue.models import OfferVector
+from catalogue.versioned import PerCatalogueVersion
 
 DIM = 384
 CANDIDATE_KEYS = 200  # texts taken as semantic candidates per query
@@ -108,35 +109,29 @@ class SemanticMatch:
         return min(1.0, max(0.0, (float(self.sims[row]) - self.typical) / self.margin))
 
 
+@dataclass(frozen=True)
 class _Matrix:
-    """All offer vectors of one database, reloaded when an import bumps the catalogue version."""
+    """All offer vectors of one database, one row per distinct offer text."""
 
-    def __init__(self) -> None:
-        self.version = -1
-        self.keys: list[str] = []
-        self.rows: dict[str, int] = {}
-        self.matrix = np.zeros((0, DIM), dtype=np.float32)
-        self.lock = threading.Lock()
-
-    def get(self, session: Session) -> _Matrix:
-        version = session.scalar(select(CatalogueState.version).where(CatalogueState.id == 1)) or 0
-        if version != self.version:
-            with self.lock:
-                rows = session.execute(select(OfferVector.key, OfferVector.vector)).all()
-                self.keys = [k for k, _ in rows]
-                self.rows = {k: i for i, k in enumerate(self.keys)}
-                blob = b"".join(v for _, v in rows)
-                self.matrix = np.frombuffer(blob, dtype=np.float16).reshape(len(rows), DIM).astype(np.float32)
-                self.version = version
-        return self
+    keys: list[str]
+    rows: dict[str, int]
+    matrix: np.ndarray
 
 
-_MATRICES: dict[str, _Matrix] = {}
+def _load_matrix(session: Session) -> _Matrix:
+    rows = session.execute(select(OfferVector.key, OfferVector.vector)).all()
+    keys = [k for k, _ in rows]
+    blob = b"".join(v for _, v in rows)
+    matrix = np.frombuffer(blob, dtype=np.float16).reshape(len(rows), DIM).astype(np.float32)
+    return _Matrix(keys=keys, rows={k: i for i, k in enumerate(keys)}, matrix=matrix)
+
+
+_MATRIX = PerCatalogueVersion(_load_matrix)
 
 
 def match(*, session: Session, text: str, model: Embedder | None = None) -> SemanticMatch | None:
     """How close each offer text is to the query; None when no text stands out (letters, small talk)."""
-    index = _MATRICES.setdefault(str(session.get_bind().engine.url), _Matrix()).get(session)
+    index = _MATRIX.get(session)
     if not text.strip() or not index.keys:
         return None
     sims = index.matrix @ (model or embedder()).query(text.strip()[:500])

@@ -10,19 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, case, exists, func, or_, select, update
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from catalogue import semantic
-from catalogue.models import CatalogueState, Offer, OfferTag, OfferTerm
+from catalogue.models import Offer, OfferTag, OfferTerm
 from catalogue.places import NotFoundError, Place, haversine_km, place_or_raise
 from catalogue.text import expand, fold, terms
+from catalogue.versioned import PerCatalogueVersion
 
 ONLINE_DISTANCE_KM = 10.0  # how far away an online offer "feels" when ranked against venues
 DISTANCE_SCALE_KM = 20.0  # at this distance a match counts half
@@ -81,42 +81,21 @@ class SearchResult:
 # --- vocabulary cache ----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class _Vocabulary:
-    """Document frequencies of all index terms, reloaded when an import bumps the version."""
+    """Document frequencies of all index terms."""
 
-    def __init__(self) -> None:
-        self.version = -1
-        self.df: dict[str, int] = {}
-        self.total = 0
-        self.terms: list[str] = []
-        self.lock = threading.Lock()
-
-    def get(self, session: Session) -> _Vocabulary:
-        version = session.scalar(select(CatalogueState.version).where(CatalogueState.id == 1)) or 0
-        if version != self.version:
-            with self.lock:
-                rows = session.execute(select(OfferTerm.term, func.count()).group_by(OfferTerm.term)).all()
-                self.df = {t: n for t, n in rows}
-                self.terms = list(self.df)
-                self.total = session.scalar(select(func.count()).select_from(Offer)) or 0
-                self.version = version
-        return self
+    df: dict[str, int]
+    terms: list[str]
+    total: int
 
 
-_VOCAB: dict[str, _Vocabulary] = {}
+def _load_vocabulary(session: Session) -> _Vocabulary:
+    df = {t: n for t, n in session.execute(select(OfferTerm.term, func.count()).group_by(OfferTerm.term))}
+    return _Vocabulary(df=df, terms=list(df), total=session.scalar(select(func.count()).select_from(Offer)) or 0)
 
 
-def _vocabulary(session: Session) -> _Vocabulary:
-    key = str(session.get_bind().engine.url)
-    return _VOCAB.setdefault(key, _Vocabulary()).get(session)
-
-
-def bump_catalogue_version(*, session: Session) -> None:
-    if session.get(CatalogueState, 1) is None:
-        session.add(CatalogueState(id=1, version=1))
-    else:
-        session.execute(update(CatalogueState).where(CatalogueState.id == 1).values(version=CatalogueState.version + 1))
-    session.flush()
+_VOCABULARY = PerCatalogueVersion(_load_vocabulary)
 
 
 # --- dates ---------------------------------------------------------------------------------------
@@ -141,7 +120,7 @@ def next_start(offer: Offer, today: dt.date) -> dt.date | None:
 
 def query_weights(session: Session, text: str) -> dict[str, float]:
     """Index terms for a search text, each weighted by how it was found (exact/part/synonym/typo) and IDF."""
-    vocab = _vocabulary(session)
+    vocab = _VOCABULARY.get(session)
     typed = terms(text, drop_fillers=True)
     expanded = expand(typed)
     weights: dict[str, float] = {}

@@ -20,8 +20,9 @@ from tqdm import tqdm
 
 from catalogue.index import offer_terms
 from catalogue.models import Municipality, Offer, OfferTag, OfferTerm
-from catalogue.service import SearchQuery, bump_catalogue_version, search
+from catalogue.service import SearchQuery, search
 from catalogue.text import warm_up
+from catalogue.versioned import bump_catalogue_version
 from cli.main import setup_database
 from core.db import dispose, get_engine, session_scope
 from tests.catalogue.search_quality import QUERIES, evaluate
