@@ -22,7 +22,7 @@ from catalogue.places import nearest_office
 from core.db import utcnow
 from monitoring.anonymise import age_band, language_code, normalise_topic
 from monitoring.models import Feedback, FigureMonth, SearchEvent
-from monitoring.suppression import THRESHOLD, Cell, guarded, protect, protect_blocks
+from monitoring.suppression import SECONDARY, THRESHOLD, Cell, guarded, protect, protect_blocks
 
 GROUPS = ("month", "category", "municipality", "target_group", "language", "office")
 COUNTS = ("searches", "unmet", "widened", "led_to_handover", "handovers")
@@ -112,12 +112,19 @@ def record_handover(
 
 
 def record_helpful(
-    *, session: Session, conversation_id: str, seq: int, helpful: bool, category: str | None, office_id: str | None
+    *,
+    session: Session,
+    conversation_id: str,
+    seq: int,
+    helpful: bool,
+    category: str | None,
+    office_id: str | None,
+    day: dt.date | None = None,
 ) -> None:
     """👍/👎 for one answer with offers; a second vote for the same answer replaces the first."""
     row = session.scalars(select(Feedback).where(Feedback.conversation_id == conversation_id, Feedback.seq == seq)).first()
     if row is None:
-        row = Feedback(day=dt.date.today(), kind="helpful", conversation_id=conversation_id, seq=seq)
+        row = Feedback(day=day or dt.date.today(), kind="helpful", conversation_id=conversation_id, seq=seq)
         session.add(row)
     row.helpful = helpful
     row.category = category if category in CATEGORIES else None
@@ -125,14 +132,21 @@ def record_helpful(
 
 
 def record_rating(
-    *, session: Session, conversation_id: str, ticket_id: str, office_id: str, rating: int, comment: str | None
+    *,
+    session: Session,
+    conversation_id: str,
+    ticket_id: str,
+    office_id: str,
+    rating: int,
+    comment: str | None,
+    day: dt.date | None = None,
 ) -> None:
     """1–5 after a closed handover, with an optional comment for the office; a second one replaces the first."""
     row = session.scalars(
         select(Feedback).where(Feedback.conversation_id == conversation_id, Feedback.ticket_id == ticket_id)
     ).first()
     if row is None:
-        row = Feedback(day=dt.date.today(), kind="rating", conversation_id=conversation_id, ticket_id=ticket_id)
+        row = Feedback(day=day or dt.date.today(), kind="rating", conversation_id=conversation_id, ticket_id=ticket_id)
         session.add(row)
     row.rating, row.office_id, row.comment = rating, office_id, (comment or None)
 
@@ -359,6 +373,8 @@ def figures(
         "category": category,
         "threshold": THRESHOLD,
         "columns": [c for c in labels()["columns"] if c in total],
+        "column_labels": {c: labels()["columns"][c] for c in labels()["columns"] if c in total},
+        "group_label": labels()["group_by"][group_by],
         "rows": rows,
         "total": total,
         "unmet_topics": unmet_topics(session=session, first=first, last=last, office_id=office_id),
@@ -391,12 +407,36 @@ def _waiting(rows: list[dict[str, Any]], total: dict[str, Any], waits: Mapping[s
     total["median_wait_minutes"] = guarded(statistics.median(everything), len(everything)) if everything else None
 
 
-def _satisfaction(session: Session, **scope: Any) -> dict[str, Cell | None]:
+def _satisfaction(session: Session, **scope: Any) -> dict[str, Any]:
     c = _grouped(session, (Feedback, FigureMonth), _feedback_columns, (*FEEDBACK, "rating_sum"), group_by=None,
                  where=[lambda m: m.kind.in_(("helpful", "rating"))], **scope)[None]  # fmt: skip
-    out: dict[str, Cell | None] = {name: protect({"all": c[name]}).total for name in FEEDBACK}
+    out: dict[str, Any] = {name: protect({"all": c[name]}).total for name in FEEDBACK}
     out["rating_mean"] = guarded(c["rating_sum"] / c["ratings"], c["ratings"]) if c["ratings"] else None
+    out["rating_counts"] = _rating_counts(session, c["ratings"], **scope)
     return out
+
+
+def _rating_counts(
+    session: Session, ratings: int, *, first: dt.date, last: dt.date, office_id: str | None, category: str | None
+) -> dict[str, Cell]:
+    """How often each of 1–5 was given, protected as one column against the published number of ratings. When
+    that needs the total hidden (it is published beside them), every cell is "x": no small count can be bounded."""
+    counts: Counter[int] = Counter()
+    models: tuple[Any, ...] = (Feedback, FigureMonth)
+    for model in models:
+        date = model.month if model is FigureMonth else model.day
+        weight: Any = func.sum(FigureMonth.n) if model is FigureMonth else func.count()
+        conditions = [model.kind == "rating", model.rating.is_not(None), date >= first, date <= last]
+        if office_id:
+            conditions.append(model.office_id == office_id)
+        if category:
+            conditions.append(model.category == category)
+        for value, n in session.execute(select(model.rating, weight).where(*conditions).group_by(model.rating)):
+            counts[int(value)] += int(n)
+    protected = protect({str(value): counts[value] for value in range(1, 6)}, total=ratings)
+    if protected.total == SECONDARY and ratings >= THRESHOLD:
+        return {str(value): SECONDARY for value in range(1, 6)}
+    return {str(key): cell for key, cell in protected.cells.items()}
 
 
 def unmet_topics(

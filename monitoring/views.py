@@ -66,6 +66,9 @@ class Satisfaction(BaseModel):
     helpful_no: Cell
     ratings: Cell
     rating_mean: Cell
+    rating_counts: dict[Literal["1", "2", "3", "4", "5"], Cell] = Field(
+        description="how often each rating 1–5 was given, protected as one column against ``ratings``"
+    )
 
 
 class Figures(BaseModel):
@@ -76,6 +79,8 @@ class Figures(BaseModel):
     category: str | None
     threshold: int = Field(description='cells below it are shown as "<5"')
     columns: list[str]
+    column_labels: dict[str, str] = Field(description="German header of each column (as in the CSV)")
+    group_label: str = Field(description="German header of the row labels (as in the CSV)")
     rows: list[FigureRow]
     total: FigureRow
     unmet_topics: list[UnmetTopic]

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.main import create_app
 from catalogue.models import Municipality
 from core.db import read_scope, session_scope
-from monitoring.service import record_search
+from monitoring.service import record_rating, record_search
 from tests.bot.conftest import FakeEngine, RecordingNotifier
 from tests.monitoring.conftest import login
 from tests.monitoring.test_suppression import feasible_values
@@ -123,3 +123,40 @@ def test_openapi_documents_the_figures(client) -> None:
     assert "text/csv" in operation["responses"]["200"]["content"]
     assert {"401", "403", "422"} <= set(operation["responses"])
     assert "text/csv" in doc["paths"]["/api/v1/figures.csv"]["get"]["responses"]["200"]["content"]
+
+
+@pytest.mark.parametrize(
+    ("ratings", "expected"),
+    [
+        # 1–5 given 1, 0, 0, 5, 6 times: hiding the 5 and the 6 still leaves 12 − 10 = 2 for the three "<5" cells,
+        # which would bound them; the total is published beside them, so every cell is hidden.
+        ((1, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5), {"1": "x", "2": "x", "3": "x", "4": "x", "5": "x"}),
+        # 0, 0, 2, 9, 12: the three "<5" cells are safe once the 9 is hidden too (23 − 12 = 11 for them and the "x")
+        ((3, 3) + (4,) * 9 + (5,) * 12, None),
+    ],
+)
+def test_ratings_1_to_5_are_protected_against_their_total(client, accounts, database_url, ratings, expected) -> None:
+    """Seeded through the records service, in a month of each case's own."""
+    month = dt.date(2019, 5, 1) if expected else dt.date(2019, 6, 1)
+    with session_scope(database_url) as session:
+        for i, rating in enumerate(ratings):
+            record_rating(session=session, conversation_id=f"ratings-{month}-{i}", ticket_id=f"T-R{i}", office_id="melle",
+                          rating=rating, comment=None, day=month)  # fmt: skip
+    period = {"from": month.isoformat(), "to": month.isoformat()}
+    table = client.get("/api/v1/figures", params={**period, "group_by": "office"}, headers=login(client, accounts["admin"]))
+    satisfaction = table.json()["satisfaction"]
+    assert satisfaction["ratings"] == len(ratings)
+    assert satisfaction["rating_mean"] == round(sum(ratings) / len(ratings), 1)
+    counts = satisfaction["rating_counts"]
+    if expected:
+        assert counts == expected
+    else:
+        # The attack: the total and the shown cells must leave each "<5" cell any of 0 … 4.
+        assert counts["5"] == 12 and counts["4"] == "x" and counts["1"] == counts["2"] == counts["3"] == "<5"
+        assert feasible_values(counts, len(ratings))["3"] == {0, 1, 2, 3, 4}
+    assert table.json()["column_labels"]["ratings"] == "Bewertungen" and table.json()["group_label"] == "Bildungsbüro"
+
+
+def test_openapi_documents_the_rating_counts(client) -> None:
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["Satisfaction"]
+    assert "rating_counts" in schema["properties"] and "rating_counts" in schema["required"]
