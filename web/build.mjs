@@ -14,6 +14,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // One line per bundle: source entry -> served file (relative to the repository root).
 export const ENTRIES = [
   { entry: "web/widget/main.js", out: "bot/static/widget.js" },
+  { entry: "web/inbox/main.js", out: "bot/static/beratung/inbox.js" },
 ];
 
 const COMMON = {
