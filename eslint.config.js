@@ -7,7 +7,7 @@ export default [
   js.configs.recommended,
   {
     files: ["web/**/*.js"],
-    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.browser } },
+    languageOptions: { ecmaVersion: "latest", sourceType: "module", globals: { ...globals.browser } },
     rules: {
       eqeqeq: ["error", "always", { null: "ignore" }],
       "no-var": "error",
@@ -19,6 +19,6 @@ export default [
   {
     // Tests and the build script run in Node.
     files: ["web/**/*.test.js", "web/**/*.mjs", "eslint.config.js"],
-    languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: { ...globals.node } },
+    languageOptions: { ecmaVersion: "latest", sourceType: "module", globals: { ...globals.node } },
   },
 ];

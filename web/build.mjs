@@ -21,7 +21,7 @@ const COMMON = {
   bundle: true,
   format: "iife",
   platform: "browser",
-  target: ["es2019", "chrome80", "firefox78", "safari13"],
+  target: "es2019", // browsers of 2019 on (optional catch binding, object spread)
   charset: "utf8",
   legalComments: "none", // the header comes as banner, once
   minify: false, // the served file stays readable

@@ -10,15 +10,17 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from bot.conversations import service
 from bot.main import create_app
 from core.config import Settings
-from core.db import session_scope
+from core.db import read_scope, session_scope
 from tests.bot.widget_server import (
     ARTIFACTS,
     AXE,
@@ -425,7 +427,7 @@ def test_accessibility_axe_zoom_and_screenshots(page: Page, gateway: GatewayThre
 
 
 def test_reduced_motion_css_isolation_theme_and_demo_page(browser: Any, host_pages: HostPages, gateway: GatewayThread) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce", locale="de-DE")
     try:
         page = context.new_page()
         page.goto(host_pages.url + "/hostile")
@@ -474,3 +476,176 @@ def contrast_with_white(rgb: list[int]) -> float:
 
     lum = 0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2])
     return 1.05 / (lum + 0.05)
+
+
+# ---------------------------------------------------------------- language, direction and feedback (#12, #13)
+
+SHOTS = Path("/tmp/shots")
+
+
+def open_in(browser: Any, host_pages: HostPages, locale: str, viewport: dict[str, int] | None = None) -> tuple[Any, Page]:
+    """A fresh browser whose language is `locale` (navigator.languages), on the one-line county page."""
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 800}, locale=locale)
+    context.set_default_timeout(8000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    context.errors = errors  # checked by the tests at the end
+    page.goto(host_pages.url + "/")
+    return context, page
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        f"""async () => {{
+            const r = await axe.run(document.querySelector('{HOST}'), {{
+                runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}},
+                resultTypes: ['violations'],
+            }});
+            return r.violations.map(v => ({{id: v.id, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)}}));
+        }}"""
+    )
+
+
+def test_turkish_browser_gets_turkish_labels_and_a_turkish_conversation(browser: Any, host_pages: HostPages) -> None:
+    context, page = open_in(browser, host_pages, "tr-TR")
+    try:
+        launcher_tr = page.get_by_role("button", name="Bildungslotse – Sohbet")
+        expect(launcher_tr).to_be_visible()
+        with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/api/v1/conversations")) as created:
+            launcher_tr.click()
+        assert created.value.post_data_json == {"language": "tr"}  # the browser's language, offered by the gateway
+        dialog = page.get_by_role("dialog", name="Bildungslotse", exact=True)
+        expect(dialog).to_have_attribute("dir", "ltr")
+        expect(page.locator(HOST)).to_have_attribute("lang", "tr")
+        welcome = page.get_by_role("log", name="Sohbet geçmişi").locator(".msg.bot").first
+        expect(welcome).to_have_attribute("lang", "tr")
+        expect(welcome).to_contain_text("Merhaba")
+        for name in ("Gönder", "Menü", "Sohbeti kapat"):
+            expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
+        expect(page.get_by_label("Mesajınız")).to_have_attribute("placeholder", "Sorunuz …")
+        expect(page.locator(".foot")).to_contain_text("Gizlilik")
+        page.get_by_role("button", name="Menü").click()
+        expect(page.get_by_role("button", name="Geçmişi sil")).to_be_visible()
+        page.keyboard.press("Escape")
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "widget-tr-1280x800.png"))
+        # A reload keeps Turkish (the conversation's language is remembered with it).
+        page.reload()
+        expect(page.get_by_role("log", name="Sohbet geçmişi")).to_be_visible()
+        assert context.errors == []
+    finally:
+        context.close()
+
+
+def test_arabic_panel_is_right_to_left(browser: Any, host_pages: HostPages) -> None:
+    context, page = open_in(browser, host_pages, "ar")
+    try:
+        page.get_by_role("button", name="Bildungslotse – دردشة").click()
+        dialog = page.get_by_role("dialog", name="Bildungslotse", exact=True)
+        expect(dialog).to_have_attribute("dir", "rtl")
+        expect(page.locator(HOST)).to_have_attribute("lang", "ar")
+        log_ar = page.get_by_role("log", name="سجل الدردشة")
+        welcome = log_ar.locator(".msg.bot").first
+        expect(welcome).to_have_attribute("lang", "ar")
+        expect(welcome.locator(".bubble")).to_have_attribute("dir", "auto")
+        assert welcome.locator(".bubble").evaluate("e => getComputedStyle(e).direction") == "rtl"
+        # Mirrored: the menu and close buttons are on the left of the title, the text starts on the right.
+        title = page.locator(".title").bounding_box()
+        menu_button = page.get_by_role("button", name="القائمة").bounding_box()
+        assert title and menu_button and menu_button["x"] < title["x"]
+        assert page.locator(".foot").evaluate("e => getComputedStyle(e).textAlign") in ("start", "right")
+        # A German text inside stays left to right (dir=auto), the citizen's Arabic one right to left.
+        say_in(page, "مرحبا، أبحث عن دورة لغة")
+        mine = log_ar.locator(".msg.user .bubble").last
+        expect(mine).to_contain_text("مرحبا")
+        assert mine.evaluate("e => getComputedStyle(e).direction") == "rtl"
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "widget-ar-1280x800.png"))
+        assert context.errors == []
+    finally:
+        context.close()
+
+
+def say_in(page: Page, text: str) -> None:
+    box = page.locator("#bl-input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_thumbs_up_after_offers_is_sent_once_and_counted(page: Page, database_url: str) -> None:
+    from monitoring.models import Feedback
+
+    open_panel(page)
+    say(page, "Deutschkurs in Melle")
+    answer = log(page).locator(".msg.bot").filter(has=page.locator(".offer"))
+    expect(answer).to_have_count(1)
+    group = answer.get_by_role("group", name="Hat das geholfen?")
+    expect(group).to_be_visible()
+    expect(group).to_contain_text("Hat das geholfen?")
+    yes = group.get_by_role("button", name="Ja, das hat geholfen")
+    expect(group.get_by_role("button", name="Nein, das hat nicht geholfen")).to_be_visible()
+    # The text answer before the offers has no question of its own.
+    expect(log(page).locator(".feedback")).to_have_count(1)
+
+    # Keyboard: focus the 👍 and press Enter.
+    yes.focus()
+    with page.expect_response(lambda r: r.url.endswith("/feedback")) as sent:
+        page.keyboard.press("Enter")
+    assert sent.value.status == 204
+    seq = int(answer.get_attribute("data-seq") or 0)
+    assert sent.value.request.post_data_json == {"seq": seq, "helpful": True}
+    expect(answer.get_by_text("Danke für Ihre Rückmeldung.")).to_be_visible()
+    expect(log(page).locator(".feedback")).to_have_count(0)
+    assert shadow_focus(page) == "bl-input"
+
+    cid = conversation_id(page)
+    with read_scope(database_url) as s:
+        rows = s.scalars(select(Feedback).where(Feedback.conversation_id == cid)).all()
+        assert [(r.kind, r.seq, r.helpful, r.category) for r in rows] == [("helpful", seq, True, "sprache")]
+
+    # Once per message: after a reload the thanks stands where the question was.
+    page.reload()
+    expect(answer.get_by_text("Danke für Ihre Rückmeldung.")).to_be_visible()
+    expect(log(page).locator(".feedback")).to_have_count(0)
+
+    # Another answer with offers asks again; 👎 by mouse is counted too.
+    log(page).get_by_role("button", name="Weitere Angebote").click()
+    expect(log(page).locator(".feedback")).to_have_count(1)
+    log(page).get_by_role("button", name="Nein, das hat nicht geholfen").click()
+    expect(log(page).get_by_text("Danke für Ihre Rückmeldung.")).to_have_count(2)
+    with read_scope(database_url) as s:
+        votes = sorted(r.helpful for r in s.scalars(select(Feedback).where(Feedback.conversation_id == cid)))
+        assert votes == [False, True]
+
+
+@pytest.mark.parametrize("locale", ["de-DE", "ar"])
+@pytest.mark.parametrize("size", [(390, 844), (1280, 800)], ids=["phone", "desktop"])
+def test_axe_no_violations_with_offers_and_feedback(
+    browser: Any, host_pages: HostPages, locale: str, size: tuple[int, int]
+) -> None:
+    if not AXE.exists():
+        pytest.skip("axe-core is missing: run `npm ci` in the repository root")
+    width, height = size
+    context, page = open_in(browser, host_pages, locale, {"width": width, "height": height})
+    try:
+        page.locator(".launcher").click()
+        expect(page.locator(".msg.bot").first).to_be_visible()
+        say_in(page, "Deutschkurs in Melle")
+        expect(page.locator(".feedback")).to_have_count(1)
+        page.locator(".feedback").scroll_into_view_if_needed()
+        violations = axe_violations(page)
+        assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+        if width < 480:  # phone: the panel is the whole screen and nothing overflows sideways
+            assert page.locator(".panel").bounding_box() == {"x": 0, "y": 0, "width": width, "height": height}
+            assert page.locator(".scroll").evaluate("e => e.scrollWidth - e.clientWidth") <= 0
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"widget-{locale[:2]}-{width}x{height}.png"))
+        page.locator(".feedback .vote").first.click()
+        expect(page.locator(".thanks")).to_be_visible()
+        assert axe_violations(page) == []
+        assert context.errors == []
+    finally:
+        context.close()
