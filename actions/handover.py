@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import MessagesAction
+from actions.callback import wants_call_back
 from actions.forms import CitizenFormValidation
 from actions.offer_search import TOPIC_BUTTONS
 from catalogue.places import resolve_place
@@ -27,8 +28,6 @@ _WOMAN = {"w", "frau", "weiblich", "beraterin", "einer frau", "eine frau", "lieb
 _MAN = {"m", "mann", "maennlich", "berater", "einem mann", "ein mann", "lieber einen mann"}
 
 
-# "Rückruf", "anrufen", "Termin": the citizen wants a call or an appointment, which the ticket shows.
-_CALLBACK = re.compile(r"rueckruf|zurueckruf|anruf|telefon|termin|ruf\w* (mich|uns)")
 _QUESTION = re.compile(r"\?\s*$|^(was|wie|wann|wer|wo|warum|wieso|kann|muss|kostet|dauert|gibt es)\b")
 FORM_SLOTS = ("handover_place", "counsellor_language", "counsellor_gender", "handover_consent")
 CANCELLED = N_("In Ordnung, ich gebe nichts weiter. Wobei kann ich Ihnen sonst helfen?")
@@ -94,8 +93,9 @@ class ValidateHandoverForm(CitizenFormValidation):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         events = await super().run(dispatcher, tracker, domain)
-        said = fold(str((tracker.latest_message or {}).get("text") or ""))
-        if _CALLBACK.search(said) and not tracker.get_slot("callback_wished"):
+        said = str((tracker.latest_message or {}).get("text") or "")
+        # "Rückruf", "anrufen", "Termin": the citizen wants a call or an appointment, which the ticket shows.
+        if wants_call_back(said, where="handover") and not tracker.get_slot("callback_wished"):
             events.append(SlotSet("callback_wished", True))
         return events
 

@@ -14,6 +14,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MessagesAction, last_bot_text, latest_intent, latest_text
+from actions.callback import wants_call_back
 from actions.funding import FUNDING_WORDS, funding_answer
 from actions.offer_search import refinement_from_text, run_search, slots_of
 from actions.office_info import OFFICE_ASKED, office_answer
@@ -81,8 +82,6 @@ def _filters_from_slot(value: Any) -> dict[str, Any]:
     return out
 
 
-# The citizen wants to be called ("kann mich jemand anrufen wegen …", "Rückruf"): a person, not a list of offers.
-WANTS_A_CALL = re.compile(r"rueckruf|zurueckruf|ruf\w* (mich|uns)|(mich|uns)\b.{0,30}\banrufen")
 TO_A_PERSON = N_("Gern – dafür verbinde ich Sie mit Ihrem Bildungsbüro, das Sie dann anruft.")
 
 
@@ -91,7 +90,8 @@ class ActionSearchOffers(MessagesAction):
         return "action_search_offers"
 
     def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
-        if WANTS_A_CALL.search(fold(latest_text(tracker))):
+        # The citizen wants to be called ("kann mich jemand anrufen wegen …", "Rückruf"): a person, not a list of offers.
+        if wants_call_back(latest_text(tracker), where="search"):
             # The engine read a search ("… wegen Anerkennung"); the call back wish decides: the handover form starts,
             # with the topic kept as the ticket's concern.
             dispatcher.utter_message(text=TO_A_PERSON)

@@ -131,13 +131,14 @@ def test_a_wish_to_be_called_starts_the_handover_instead_of_a_search() -> None:
 
     from rasa_sdk.executor import CollectingDispatcher
 
-    from actions.search_offers import WANTS_A_CALL
-    from catalogue.text import fold
+    from actions.callback import wants_call_back
 
     for wish in ["kann mich jemand anrufen wegen anerkennung", "Rückruf wegen Umschulung", "ruft mich bitte zurück"]:
-        assert WANTS_A_CALL.search(fold(wish)), wish
+        assert wants_call_back(wish, where="search"), wish
+        assert wants_call_back(wish, where="handover"), wish
     for search in ["welche nummer kann ich anrufen?", "deutschkurs mit telefon-sprechstunde", "termin für den pekip kurs"]:
-        assert not WANTS_A_CALL.search(fold(search)), search
+        assert not wants_call_back(search, where="search"), search
+    assert wants_call_back("einen termin bitte", where="handover")
     tracker = make_tracker({}, intent="search_offers", text="mein abschluss ist aus syrien, kann mich jemand anrufen")
     dispatcher = CollectingDispatcher()
     events = asyncio.run(ActionSearchOffers().run(dispatcher, tracker, {}))
