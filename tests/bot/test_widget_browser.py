@@ -649,3 +649,23 @@ def test_axe_no_violations_with_offers_and_feedback(
         assert context.errors == []
     finally:
         context.close()
+
+
+def test_labels_follow_when_the_conversation_changes_language(page: Page, gateway: GatewayThread, database_url: str) -> None:
+    open_panel(page)
+    expect(page.get_by_role("button", name="Senden")).to_be_visible()
+    cid = conversation_id(page)
+    # The conversation switches to English (as after /sprache or an English sentence); the next reply is English.
+    assert httpx.patch(f"{gateway.url}/api/v1/conversations/{cid}", json={"language": "en"}).status_code == 200
+    with session_scope(database_url) as s:
+        conv = service.get(session=s, conversation_id=cid)
+        assert conv is not None
+        seq = service.append(session=s, conversation=conv, sender="bot", text=service.WELCOME).seq
+    gateway.call(gateway.app.state.broker.publish, cid, {"seq": seq})
+    expect(log(page).locator(".msg.bot").last).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
+    expect(page.get_by_role("log", name="Chat history")).to_be_visible()
+    expect(page.locator(HOST)).to_have_attribute("lang", "en")
+    # A reload asks for the conversation's language first, whatever the browser prefers.
+    page.reload()
+    expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
