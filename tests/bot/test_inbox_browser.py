@@ -8,8 +8,10 @@ for the accessibility check, axe-core from `npm ci`.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,6 +38,7 @@ ADMIN = "inbox-admin"
 PASSWORD = "ein-langes-testpasswort"
 XSS = "<img src=x onerror=alert(1)>"
 POLL_WAIT = 8000  # ms: changes are pushed (tickets/stream); the safety-net poll (30 s) would be too late
+SHOTS = Path(os.environ.get("BILDUNGSLOTSE_SHOTS", str(ARTIFACTS)))  # screenshots to look at
 
 
 # ---------------------------------------------------------------- server, accounts and browser
@@ -476,5 +479,141 @@ def test_phone_layout_of_the_new_parts(browser: Any, gateway: GatewayThread, cit
         assert width <= 390, width
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "inbox-callbacks-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------- unread markers, title badge, sound (issue #14)
+
+READER = "inbox-reader"
+# Counts the tones the page makes: the real AudioContext plays, each oscillator is counted (no sound file exists).
+COUNT_TONES = """(() => {
+    window.__tones = 0;
+    const Context = window.AudioContext;
+    if (!Context) return;
+    const create = Context.prototype.createOscillator;
+    Context.prototype.createOscillator = function () { window.__tones += 1; return create.call(this); };
+})();"""
+
+
+def unread_open(citizen: httpx.Client, username: str) -> int:
+    """The tickets the title counts, from the API: open ones with unread citizen messages or waiting, never opened."""
+    token = citizen.post("/api/v1/auth/token", data={"username": username, "password": PASSWORD}).json()["access_token"]
+    tickets = citizen.get("/api/v1/tickets", headers={"Authorization": f"Bearer {token}"}).json()
+    return sum(
+        1
+        for t in tickets
+        if t["status"] in ("waiting", "active")
+        and not t["conversation_deleted"]
+        and (t["unread"] > 0 or (t["status"] == "waiting" and t["read_seq"] == 0))
+    )
+
+
+def title_with(count: int) -> str:
+    return f"({count}) Posteingang – Bildungslotse" if count else "Posteingang – Bildungslotse"
+
+
+def test_unread_markers_title_badge_and_sound(
+    browser: Any, gateway: GatewayThread, citizen: httpx.Client, database_url: str
+) -> None:
+    with session_scope(database_url) as session:
+        if get_by_username(session=session, username=READER) is None:
+            create(session=session, office_id="bohmte", username=READER, password=PASSWORD)
+    cid1, ticket1 = start_handover(citizen, "Frage zum Deutschkurs")
+    _, ticket2 = start_handover(citizen, "Noch eine Frage")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", timezone_id="Europe/Berlin")
+    context.set_default_timeout(8000)
+    context.add_init_script(COUNT_TONES)
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(gateway.url + "/beratung/")
+        login(page, READER)
+
+        # Never opened by this counsellor: both carry a marker (the question and the handover button), the title counts.
+        first, second = ticket_button(page, ticket1), ticket_button(page, ticket2)
+        expect(first.locator(".t-unread")).to_have_text("2 neue Nachrichten")
+        expect(second.locator(".t-unread")).to_have_text("2 neue Nachrichten")
+        expect(first).to_have_class(re.compile(r"\bunread\b"))
+        count = unread_open(citizen, READER)
+        assert count >= 2
+        expect(page).to_have_title(title_with(count))
+        expect(page.locator("#unread-count")).to_have_text(f"{count} ungelesen")
+
+        # Opening a ticket marks it read, on the server too; the title follows.
+        first.click()
+        expect(page.locator("#detail-h")).to_be_focused()
+        expect(first.locator(".t-unread")).to_be_hidden()
+        expect(first).not_to_have_class(re.compile(r"\bunread\b"))
+        expect(page).to_have_title(title_with(count - 1))
+        second.click()
+        expect(second.locator(".t-unread")).to_be_hidden()
+        expect(page).to_have_title(title_with(count - 2))
+        assert unread_open(citizen, READER) == count - 2
+
+        # A citizen writes in the ticket not open: the live stream raises its marker; no sound while it is off.
+        r = citizen.post(f"/api/v1/conversations/{cid1}/messages", json={"text": "Haben Sie noch einen Platz frei?"})
+        assert r.status_code == 200, r.text
+        expect(first.locator(".t-unread")).to_have_text("1 neue Nachricht", timeout=POLL_WAIT)
+        expect(page).to_have_title(title_with(count - 1))
+        assert page.evaluate("() => window.__tones") == 0
+        assert page.evaluate("() => localStorage.getItem('bildungslotse.beratung.settings')") is None
+
+        # Sound on: a sample chime (two tones), then one for the next news; the choice is kept in this browser.
+        page.get_by_text("Einstellungen: Ton und Fenstertitel").click()
+        sound = page.get_by_label("Leiser Ton bei einer neuen Anfrage oder einer neuen Nachricht")
+        expect(sound).not_to_be_checked()
+        sound.check()
+        page.wait_for_function("() => window.__tones === 2")
+        expect(live(page)).to_contain_text("Ton eingeschaltet.", timeout=2000)
+        r = citizen.post(f"/api/v1/conversations/{cid1}/messages", json={"text": "Und was kostet er?"})
+        assert r.status_code == 200, r.text
+        expect(first.locator(".t-unread")).to_have_text("2 neue Nachrichten", timeout=POLL_WAIT)
+        page.wait_for_function("() => window.__tones === 4")
+        saved = json.loads(page.evaluate("() => localStorage.getItem('bildungslotse.beratung.settings')"))
+        assert saved == {"sound": True, "titleBadge": True}
+
+        check_accessibility(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "inbox-unread-desktop.png"), full_page=True)
+
+        # The title count can be switched off; after a reload both switches are as chosen.
+        page.get_by_label("Anzahl ungelesener Tickets im Fenstertitel", exact=False).uncheck()
+        expect(page).to_have_title("Posteingang – Bildungslotse")
+        page.reload()
+        expect(ticket_button(page, ticket1)).to_be_visible()
+        expect(page).to_have_title("Posteingang – Bildungslotse")
+        page.get_by_text("Einstellungen: Ton und Fenstertitel").click()
+        expect(page.get_by_label("Leiser Ton bei einer neuen Anfrage oder einer neuen Nachricht")).to_be_checked()
+        expect(page.get_by_label("Anzahl ungelesener Tickets im Fenstertitel", exact=False)).not_to_be_checked()
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_unread_markers_at_phone_width(browser: Any, gateway: GatewayThread, citizen: httpx.Client, database_url: str) -> None:
+    with session_scope(database_url) as session:
+        if get_by_username(session=session, username=READER) is None:
+            create(session=session, office_id="bohmte", username=READER, password=PASSWORD)
+    _, ticket_id = start_handover(citizen, "Ich suche einen Kurs für meine Tochter")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="de-DE", timezone_id="Europe/Berlin")
+    context.set_default_timeout(8000)
+    try:
+        page = context.new_page()
+        page.goto(gateway.url + "/beratung/")
+        login(page, READER)
+        expect(ticket_button(page, ticket_id).locator(".t-unread")).to_have_text("2 neue Nachrichten")
+        page.get_by_text("Einstellungen: Ton und Fenstertitel").click()
+        expect(page.get_by_label("Leiser Ton bei einer neuen Anfrage oder einer neuen Nachricht")).to_be_visible()
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 390, width
+        check_accessibility(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "inbox-unread-phone.png"), full_page=True)
+        ticket_button(page, ticket_id).click()
+        expect(ticket_button(page, ticket_id).locator(".t-unread")).to_be_hidden()
+        check_accessibility(page)
+        page.screenshot(path=str(SHOTS / "inbox-unread-phone-open.png"), full_page=True)
     finally:
         context.close()
