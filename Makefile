@@ -51,7 +51,7 @@ test: $(APP) $(ENGINE) node_modules/.package-lock.json  ## every test (the engin
 test-fast: $(APP)  ## unit tests only, no engine
 	.venv/bin/pytest -q -m "not engine"
 
-lint: $(APP)  ## ruff and mypy
+lint: $(APP) node_modules/.package-lock.json  ## ruff, mypy, import contracts and ESLint
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/mypy bot actions catalogue core monitoring engine cli
