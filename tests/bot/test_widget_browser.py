@@ -645,6 +645,7 @@ def test_axe_no_violations_with_offers_and_feedback(
         page.screenshot(path=str(SHOTS / f"widget-{locale[:2]}-{width}x{height}.png"))
         page.locator(".feedback .vote").first.click()
         expect(page.locator(".thanks")).to_be_visible()
+        page.screenshot(path=str(SHOTS / f"widget-{locale[:2]}-{width}x{height}-thanks.png"))
         assert axe_violations(page) == []
         assert context.errors == []
     finally:
