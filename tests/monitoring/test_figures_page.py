@@ -120,6 +120,16 @@ def api_login(http: httpx.Client, username: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def tokens(http: httpx.Client, accounts: dict[str, str]) -> dict[str, str]:
+    """One login per account for the whole module (the gateway allows 10 a minute per account and address)."""
+    return {who: api_login(http, username)["Authorization"].removeprefix("Bearer ") for who, username in accounts.items()}
+
+
+def bearer(tokens: dict[str, str], who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens[who]}"}
+
+
+@pytest.fixture(scope="module")
 def browser(gateway: GatewayThread) -> Iterator[Any]:
     with launch_chromium() as chromium:
         yield chromium
@@ -132,16 +142,20 @@ def http(gateway: GatewayThread) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def open_page(browser: Any, gateway: GatewayThread) -> Iterator[Any]:
-    """Opens /beratung/zahlen with a query in a fresh context; no third-party request, no script error."""
+def open_page(browser: Any, gateway: GatewayThread, tokens: dict[str, str]) -> Iterator[Any]:
+    """Opens /beratung/zahlen with a query in a fresh context; no third-party request, no script error.
+    ``signed_in``: the account's token is in the tab's sessionStorage already, as after the inbox's login."""
     contexts: list[Any] = []
     foreign: list[str] = []
     errors: list[str] = []
 
-    def opener(query: str = "", size: dict[str, int] = DESKTOP) -> Page:
+    def opener(query: str = "", size: dict[str, int] = DESKTOP, signed_in: str | None = None) -> Page:
         context = browser.new_context(viewport=size, locale="de-DE", timezone_id="Europe/Berlin", accept_downloads=True)
         context.set_default_timeout(8000)
         contexts.append(context)
+        if signed_in:
+            token = json.dumps(tokens[signed_in])
+            context.add_init_script(f"sessionStorage.setItem('bildungslotse.beratung.token', {token})")
         page = context.new_page()
         page.on("request", lambda r: None if r.url.startswith(gateway.url) else foreign.append(r.url))
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -169,12 +183,13 @@ def login(page: Page, username: str) -> None:
 # ---------------------------------------------------------------- what the page shows against the API
 
 
-def german(value: Any) -> str:
-    """A cell as the page must show it: the API's value, "<5" as "< 5", numbers in German notation."""
+def german(value: Any, column: str = "") -> str:
+    """A cell as the page must show it: the API's value, "<5" as "< 5" (for a mean or median: "< 5 Fälle"),
+    numbers in German notation."""
     if value is None:
         return "–"
     if value == "<5":
-        return "< 5"
+        return "< 5 Fälle" if column in ("rating_mean", "median_wait_minutes") else "< 5"
     if isinstance(value, bool) or not isinstance(value, int | float):
         return str(value)
     text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
@@ -201,8 +216,8 @@ def api_table(http: httpx.Client, headers: dict[str, str], **params: str) -> dic
 
 
 def expected_table(table: dict[str, Any], columns: list[str]) -> dict[str, dict[str, str]]:
-    rows = {row["key"] or "": {c: german(row[c]) for c in columns} for row in table["rows"]}
-    rows["total"] = {c: german(table["total"][c]) for c in columns}
+    rows = {row["key"] or "": {c: german(row[c], c) for c in columns} for row in table["rows"]}
+    rows["total"] = {c: german(table["total"][c], c) for c in columns}
     return rows
 
 
@@ -249,12 +264,12 @@ def query(**params: str) -> str:
 # ---------------------------------------------------------------- tests
 
 
-def test_admin_sees_categories_as_the_api_gives_them(open_page, http, accounts) -> None:
+def test_admin_sees_categories_as_the_api_gives_them(open_page, http, tokens, accounts) -> None:
     page = open_page(query(ansicht="kategorien", **PERIOD))
     login(page, accounts["admin"])
     expect(page.locator("#view-h")).to_have_text("Nachfrage nach Kategorien")
-    expect(page.get_by_label("Bildungsbüro")).to_be_visible()  # admins choose the office
-    admin = api_login(http, accounts["admin"])
+    expect(page.get_by_label("Bildungsbüro", exact=True)).to_be_visible()  # admins choose the office
+    admin = bearer(tokens, "admin")
     table = assert_same_as_api(page, http, admin, "table-kategorien", group_by="category", **API_PERIOD)
     cells = shown_table(page, "table-kategorien")
     assert cells["sprache"]["searches"] == "19" and cells["total"]["searches"] == "46"
@@ -270,10 +285,10 @@ def test_admin_sees_categories_as_the_api_gives_them(open_page, http, accounts) 
     page.screenshot(path=str(SHOTS / "zahlen-kategorien-desktop.png"), full_page=True)
 
 
-def test_filters_change_chart_table_and_url(open_page, http, accounts) -> None:
-    page = open_page(query(ansicht="monate", **PERIOD))
-    login(page, accounts["admin"])
-    admin = api_login(http, accounts["admin"])
+def test_filters_change_chart_table_and_url(open_page, http, tokens, accounts) -> None:
+    page = open_page(query(ansicht="monate", **PERIOD), signed_in="admin")
+    expect(page.locator("#view-h")).to_have_text("Nachfrage nach Monaten")
+    admin = bearer(tokens, "admin")
     assert_same_as_api(page, http, admin, "table-monate", group_by="month", **API_PERIOD)
     assert shown_table(page, "table-monate")["2017-01-01"]["searches"] == "27"
     bars_before = page.locator("#view svg rect").count()
@@ -281,7 +296,7 @@ def test_filters_change_chart_table_and_url(open_page, http, accounts) -> None:
     # Period and category by the form; "Anzeigen" applies them: chart, table and address change.
     base = page.url.split("?")[0]
     page.get_by_label("Bis (Monat)").fill("2017-02")
-    page.get_by_label("Kategorie").select_option("sprache")
+    page.get_by_label("Kategorie", exact=True).select_option("sprache")
     page.get_by_role("button", name="Anzeigen").click()
     expect(page).to_have_url(f"{base}?ansicht=monate&von=2017-01&bis=2017-02&kategorie=sprache")
     expect(page.locator("#scope-note")).to_contain_text("Kategorie: Sprache")
@@ -294,7 +309,7 @@ def test_filters_change_chart_table_and_url(open_page, http, accounts) -> None:
     assert page.locator("#view svg rect").count() == 2 != bars_before
 
     # One office more: February's 7 would give January's "< 5" back from the total, so both are hidden.
-    page.get_by_label("Bildungsbüro").select_option("bohmte")
+    page.get_by_label("Bildungsbüro", exact=True).select_option("bohmte")
     page.get_by_role("button", name="Anzeigen").click()
     expect(page).to_have_url(f"{base}?ansicht=monate&von=2017-01&bis=2017-02&buero=bohmte&kategorie=sprache")
     expect(page.locator("#table-monate tr[data-key='2017-02-01'] td[data-column='searches']")).to_have_text("x")
@@ -312,8 +327,8 @@ def test_filters_change_chart_table_and_url(open_page, http, accounts) -> None:
     expect(page).to_have_url(f"{base}?ansicht=zielgruppen&von=2017-01&bis=2017-02&buero=bohmte&kategorie=sprache")
     assert_same_as_api(page, http, admin, "table-zielgruppen", group_by="target_group", office="bohmte", category="sprache",
                        **two_months)  # fmt: skip
-    page.get_by_label("Bildungsbüro").select_option("")
-    page.get_by_label("Kategorie").select_option("")
+    page.get_by_label("Bildungsbüro", exact=True).select_option("")
+    page.get_by_label("Kategorie", exact=True).select_option("")
     page.get_by_label("Von (Monat)").fill("2017-02")
     page.get_by_role("button", name="Anzeigen").click()
     expect(page.locator("#summary")).to_contain_text("Zeitraum: Februar 2017.")
@@ -331,10 +346,32 @@ def test_filters_change_chart_table_and_url(open_page, http, accounts) -> None:
     expect(page.get_by_role("alert")).to_contain_text("„Von“ liegt nach „Bis“")
 
 
-def test_municipalities_offices_topics_and_satisfaction_agree_with_the_api(open_page, http, accounts) -> None:
-    admin = api_login(http, accounts["admin"])
-    page = open_page(query(ansicht="gemeinden", **PERIOD))
+def test_filter_and_views_by_keyboard_only(open_page, accounts) -> None:
+    page = open_page(query(ansicht="kategorien", **PERIOD))
     login(page, accounts["admin"])
+    expect(page.locator("#view-h")).to_be_focused()  # after the login: the view's heading
+    page.get_by_label("Kategorie", exact=True).focus()
+    page.keyboard.press("ArrowDown")  # the first category: Familienbildung
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Anzeigen")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#scope-note")).to_contain_text("Kategorie: Familienbildung")
+    # Its 5 is the only search of the filter: every other category's 0 would be known from it, so it is "x".
+    expect(page.locator("#table-kategorien tr[data-key='familienbildung'] td[data-column='searches']")).to_have_text("x")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Monate", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#view-h")).to_have_text("Nachfrage nach Monaten")
+    expect(page.locator("#view-h")).to_be_focused()
+    expect(page).to_have_url(f"{page.url.split('?')[0]}?ansicht=monate&von=2017-01&bis=2017-06&kategorie=familienbildung")
+    # The table scrolls in its own frame, which the keyboard reaches too.
+    expect(page.locator(".table-wrap").first).to_have_attribute("tabindex", "0")
+
+
+def test_municipalities_offices_topics_and_satisfaction_agree_with_the_api(open_page, http, tokens, accounts) -> None:
+    admin = bearer(tokens, "admin")
+    page = open_page(query(ansicht="gemeinden", **PERIOD), signed_in="admin")
+    expect(page.locator("#view-h")).to_have_text("Nachfrage nach Gemeinden")
     table = assert_same_as_api(page, http, admin, "table-gemeinden", group_by="municipality", **API_PERIOD)
     melle = next(r for r in table["rows"] if r["key"] == "Melle")
     assert shown_table(page, "table-gemeinden")["Melle"]["searches_per_1000"] == german(melle["searches_per_1000"])
@@ -363,6 +400,9 @@ def test_municipalities_offices_topics_and_satisfaction_agree_with_the_api(open_
     assert overall["helpful_yes"]["helpful_yes"] == german(satisfaction["helpful_yes"]) == "10"
     assert overall["helpful_no"]["helpful_no"] == "< 5"
     assert overall["helpful_share"]["helpful_share"] == "–"  # not computed from a suppressed count
+    assert overall["ratings"]["ratings"] == "8" and overall["rating_mean"]["rating_mean"] == "4,1"
+    # Bohmte's one rating: its mean is over fewer than 5 cases, not a rating below 5.
+    assert shown_table(page, "table-zufriedenheit-bueros")["bohmte"]["rating_mean"] == "< 5 Fälle"
     ratings = shown_table(page, "table-bewertungen")
     assert {k: v["rating_count"] for k, v in ratings.items() if k != "total"} == {
         k: german(v) for k, v in satisfaction["rating_counts"].items()
@@ -379,13 +419,13 @@ def test_municipalities_offices_topics_and_satisfaction_agree_with_the_api(open_
     page.screenshot(path=str(SHOTS / "zahlen-bueros-desktop.png"), full_page=True)
 
 
-def test_counsellor_sees_only_the_own_office(open_page, http, accounts) -> None:
+def test_counsellor_sees_only_the_own_office(open_page, http, tokens, accounts) -> None:
     # Even a shared address with another office in it shows only the counsellor's own office.
     page = open_page(query(ansicht="gemeinden", buero="bohmte", **PERIOD))
     login(page, accounts["melle"])
-    expect(page.get_by_label("Bildungsbüro")).to_be_hidden()
+    expect(page.get_by_label("Bildungsbüro", exact=True)).to_be_hidden()
     expect(page.locator("#scope-note")).to_contain_text("Sie sehen die Zahlen Ihres Bildungsbüros: Bildungsbüro Ost (Melle)")
-    melle = api_login(http, accounts["melle"])
+    melle = bearer(tokens, "melle")
     table = assert_same_as_api(page, http, melle, "table-gemeinden", group_by="municipality", **API_PERIOD)
     assert table["office"] == "melle"
     assert set(shown_table(page, "table-gemeinden")) == {"Melle", "Dissen am Teutoburger Wald", "total"}
@@ -397,9 +437,9 @@ def test_counsellor_sees_only_the_own_office(open_page, http, accounts) -> None:
     assert_same_as_api(page, http, melle, "table-bueros", group_by="office", **API_PERIOD)
 
 
-def test_csv_and_json_links_download_the_same_filter(open_page, http, accounts, tmp_path) -> None:
-    page = open_page(query(ansicht="kategorien", **PERIOD))
-    login(page, accounts["admin"])
+def test_csv_and_json_links_download_the_same_filter(open_page, http, tokens, accounts, tmp_path) -> None:
+    page = open_page(query(ansicht="kategorien", **PERIOD), signed_in="admin")
+    expect(page.locator("#view-h")).to_have_text("Nachfrage nach Kategorien")
     with page.expect_download() as info:
         page.get_by_role("link", name="CSV (Excel) herunterladen").click()
     download = info.value
@@ -410,7 +450,7 @@ def test_csv_and_json_links_download_the_same_filter(open_page, http, accounts, 
     assert lines[0][:3] == ["\ufeffKategorie", "Suchen", "davon nichts im Landkreis gefunden"]
     body = {line[0]: line[1:] for line in lines[1:] if line}
     assert body["Sprache"][0] == "19" and body["Beratung"][0] == "<5" and body["Summe"][0] == "46"
-    admin = api_login(http, accounts["admin"])
+    admin = bearer(tokens, "admin")
     same = http.get("/api/v1/figures.csv", params={"group_by": "category", **API_PERIOD}, headers=admin)
     assert same.content == raw
 
@@ -418,6 +458,23 @@ def test_csv_and_json_links_download_the_same_filter(open_page, http, accounts, 
         page.get_by_role("link", name="JSON herunterladen").click()
     data = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
     assert data == api_table(http, admin, group_by="category", **API_PERIOD)
+
+
+def test_logout_ends_the_session_of_the_tab(open_page, http, accounts) -> None:
+    page = open_page(query(ansicht="sprachen", **PERIOD))
+    login(page, accounts["bohmte"])
+    expect(page.locator("#who")).to_contain_text("fig-bohmte")
+    token = page.evaluate("sessionStorage.getItem('bildungslotse.beratung.token')")
+    page.get_by_role("button", name="Abmelden").click()
+    expect(page.get_by_label("Benutzername")).to_have_value("fig-bohmte")
+    expect(page.locator("#figures-view")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('bildungslotse.beratung.token')") is None
+    # The token is revoked on the server as well (the request is sent without waiting for it).
+    for _ in range(50):
+        if http.get("/api/v1/figures", headers={"Authorization": f"Bearer {token}"}).status_code == 401:
+            break
+        page.wait_for_timeout(100)
+    assert http.get("/api/v1/figures", headers={"Authorization": f"Bearer {token}"}).status_code == 401
 
 
 @pytest.mark.parametrize(("size", "name"), [(PHONE, "phone"), (DESKTOP, "desktop")])

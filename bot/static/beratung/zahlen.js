@@ -98,10 +98,13 @@ function announce(message) {
 
 const number = (value, digits = 2) => value.toLocaleString('de-DE', { maximumFractionDigits: digits });
 
+// A mean or median over fewer than 5 cases comes as "<5" too; beside a rating of 4,4 that would read as a value.
+const AVERAGES = new Set(['rating_mean', 'median_wait_minutes']);
+
 /** A cell as the API gave it: a number, "<5" (fewer than 5 cases), "x" (hidden to protect a "<5"), or nothing. */
-function cellText(value) {
+function cellText(value, column) {
   if (value === null || value === undefined) return '–';
-  if (value === '<5') return '< 5';
+  if (value === '<5') return AVERAGES.has(column) ? '< 5 Fälle' : '< 5';
   if (typeof value === 'number') return number(value);
   return String(value);
 }
@@ -239,7 +242,7 @@ function renderNav(filter) {
  * A horizontal bar chart as SVG, drawn at the container's width (text stays readable on a phone). Labels stand
  * left of the bars when they fit, else above them. Suppressed values get no bar, only their marker as text.
  */
-function barChart(allItems, { caption, id, sort = false }) {
+function barChart(allItems, { caption, id, sort = false, column = '' }) {
   const drawable = allItems.filter((item) => shown(item.value) && item.value > 0);
   if (!drawable.length) {
     return el('p', { class: 'no-chart', id: id + '-caption' },
@@ -274,7 +277,7 @@ function barChart(allItems, { caption, id, sort = false }) {
     } else {
       // no bar: the value is not known to anyone looking at the figures
       chart.append(svg('text', { x: labelWidth + 6, y: barY + 15, fill: MUTED, 'font-style': 'italic' },
-        item.value === null || item.value === undefined ? '– (keine Fälle)' : `${cellText(item.value)} (geschützt)`));
+        item.value === null || item.value === undefined ? '– (keine Fälle)' : `${cellText(item.value, column)} (geschützt)`));
     }
   });
   chart.append(svg('line', { x1: labelWidth, y1: top, x2: labelWidth, y2: height - 4, stroke: AXIS, 'stroke-width': 1 }));
@@ -288,7 +291,7 @@ function table({ caption, id, head, rows, foot }) {
   const headRow = el('tr', {}, head.map((text) => el('th', { scope: 'col' }, text)));
   const bodyRow = (row) => el('tr', { 'data-key': row.key ?? '' },
     el('th', { scope: 'row' }, row.label),
-    row.cells.map(([column, value]) => el('td', { 'data-column': column, class: shown(value) ? null : 'hidden-value' }, cellText(value))));
+    row.cells.map(([column, value]) => el('td', { 'data-column': column, class: shown(value) ? null : 'hidden-value' }, cellText(value, column))));
   const parts = [el('caption', {}, caption), el('thead', {}, headRow), el('tbody', {}, rows.map(bodyRow))];
   if (foot) parts.push(el('tfoot', {}, bodyRow(foot)));
   return el('div', { class: 'table-wrap', role: 'region', tabindex: '0', 'aria-labelledby': id + '-caption' },
@@ -357,7 +360,7 @@ function renderTableView(data, view, body) {
   const caption = `${view.title}, ${periodText(data)}`;
   for (const [index, column] of view.charts.entries()) {
     const items = data.rows.map((row) => ({ label: row.label, value: row[column] }));
-    body.append(barChart(items, { id: `chart-${view.id}-${index}`, sort: view.group === 'municipality',
+    body.append(barChart(items, { id: `chart-${view.id}-${index}`, sort: view.group === 'municipality', column,
       caption: `Balkendiagramm: ${labels[column]} je ${data.group_label}. Die Werte stehen auch in der Tabelle „${caption}“.` }));
   }
   const columns = view.columns.filter((column) => column in labels);
