@@ -670,3 +670,19 @@ def test_labels_follow_when_the_conversation_changes_language(page: Page, gatewa
     # A reload asks for the conversation's language first, whatever the browser prefers.
     page.reload()
     expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
+
+
+def test_without_the_labels_the_widget_speaks_german(browser: Any, host_pages: HostPages) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="tr-TR")
+    context.set_default_timeout(8000)
+    try:
+        page = context.new_page()
+        page.route("**/api/v1/labels*", lambda route: route.abort())  # the labels cannot be fetched
+        page.goto(host_pages.url + "/")
+        with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/api/v1/conversations")) as created:
+            page.get_by_role("button", name="Bildungslotse – Chat").click()
+        assert created.value.post_data is None  # no offered languages known: none is asked for
+        expect(page.get_by_role("log", name="Chatverlauf").locator(".msg.bot").first).to_contain_text("Datenschutz")
+        expect(page.get_by_role("button", name="Senden")).to_be_visible()
+    finally:
+        context.close()
