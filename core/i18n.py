@@ -61,9 +61,23 @@ def join(*parts: Node, sep: str = "") -> dict[str, Any]:
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    """German text -> translation for one language (empty for German or a language without a catalogue)."""
+    """German text -> translation for one language (empty for German or a language without a catalogue).
+
+    Einfache Sprache: a German text without a plain variant is plain already and stands for itself, so that it
+    is known as a whole sentence where an answer joins several texts (else a neighbouring template's field would
+    swallow it)."""
     if language == SOURCE:
         return {}
+    if language == PLAIN:
+        others = [p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")]
+        german = {msgid: msgid for code in sorted(others) if code != PLAIN for msgid in read_catalogue(code)}
+        return german | read_catalogue(PLAIN)
+    return read_catalogue(language)
+
+
+@cache
+def read_catalogue(language: str) -> dict[str, str]:
+    """The entries of one ``.po`` file as written (translated, not fuzzy)."""
     path = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not path.exists():
         return {}
