@@ -262,6 +262,8 @@
     clear: "Verlauf löschen",
     restart: "Neu beginnen",
     plain: "Einfache Sprache",
+    plainOn: "Einfache Sprache ist jetzt an.",
+    plainOff: "Einfache Sprache ist jetzt aus.",
     confirmQ: "Verlauf wirklich löschen?",
     confirmText: "Der gesamte Chatverlauf wird sofort und endgültig gelöscht – bei uns und beim Assistenten.",
     confirmYes: "Ja, löschen",
@@ -781,7 +783,8 @@
       id: saved.id,
       seq: Number.isInteger(saved.seq) ? saved.seq : 0,
       language: typeof saved.language === "string" ? saved.language : null,
-      voted: Array.isArray(saved.voted) ? saved.voted.filter(Number.isInteger) : []
+      voted: Array.isArray(saved.voted) ? saved.voted.filter(Number.isInteger) : [],
+      plain: saved.plain === true
     };
   }
 
@@ -819,7 +822,7 @@
       voted: [],
       // seqs of answers the citizen rated
       plain: false,
-      plainOffered: false,
+      // Einfache Sprache, as the gateway last confirmed it
       labelsReady: Promise.resolve(),
       wantLabels: null
       // the language of the labels last asked for
@@ -851,6 +854,7 @@
     labels.bind(() => {
       setUnread(state.unread);
       showHandover(state.handover);
+      showPlain();
     });
     const messageHandlers = {
       botName: config.title,
@@ -1027,7 +1031,13 @@
     }
     function save() {
       if (!state.id) return;
-      const record = { id: state.id, seq: state.lastSeq, language: state.language, voted: state.voted.slice(-50) };
+      const record = {
+        id: state.id,
+        seq: state.lastSeq,
+        language: state.language,
+        voted: state.voted.slice(-50),
+        plain: state.plain
+      };
       storage.set("localStorage", config.storeKey, JSON.stringify(record));
     }
     function noteSeq(m) {
@@ -1095,6 +1105,8 @@
       state.id = null;
       state.starting = null;
       state.language = null;
+      state.plain = false;
+      showPlain();
       storage.set("localStorage", config.storeKey, null);
       resetView();
     }
@@ -1134,6 +1146,8 @@
       state.id = saved.id;
       state.language = saved.language;
       state.voted = saved.voted;
+      state.plain = saved.plain;
+      showPlain();
       const gen = state.generation;
       state.loadingHistory = true;
       ui.log.setAttribute("aria-busy", "true");
@@ -1301,18 +1315,21 @@
       });
     }
     function showPlain() {
-      ui.plainItem.hidden = !state.plainOffered;
+      ui.plainItem.hidden = labels.language !== "de";
       ui.plainBtn.setAttribute("aria-pressed", state.plain ? "true" : "false");
     }
     function togglePlain() {
       hideMenu(true);
       return ensureConversation().then((id) => {
         if (!id) return;
-        const wanted = !state.plain;
-        return api.update(id, { plain: wanted }).then((res) => {
-          if (res.ok && res.data) {
-            state.plain = res.data.plain === true;
+        const gen = state.generation;
+        return api.update(id, { plain: !state.plain }).then((res) => {
+          if (gen !== state.generation) return;
+          if (res.ok && res.data && typeof res.data.plain === "boolean") {
+            state.plain = res.data.plain;
+            save();
             showPlain();
+            addLocal(t(state.plain ? "plainOn" : "plainOff"));
           } else {
             addLocal(reason(res, t), true);
           }
@@ -1371,12 +1388,7 @@
     return {
       start,
       open: () => open(true),
-      close: () => close(false),
-      /** Offer the Einfache-Sprache switch in the menu (the gateway supports PATCH {plain}). */
-      offerPlain(enabled) {
-        state.plainOffered = !!enabled;
-        showPlain();
-      }
+      close: () => close(false)
     };
   }
 

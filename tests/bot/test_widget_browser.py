@@ -686,3 +686,40 @@ def test_without_the_labels_the_widget_speaks_german(browser: Any, host_pages: H
         expect(page.get_by_role("button", name="Senden")).to_be_visible()
     finally:
         context.close()
+
+
+def test_einfache_sprache_from_the_menu(page: Page, database_url: str, browser: Any, host_pages: HostPages) -> None:
+    from bot.conversations.models import Conversation
+
+    open_panel(page)
+    menu = page.get_by_role("button", name="Menü")
+    menu.click()
+    switch = page.get_by_role("button", name="Einfache Sprache")
+    expect(switch).to_have_attribute("aria-pressed", "false")
+    # The arrow keys reach it like the other entries.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    expect(switch).to_be_focused()
+    with page.expect_response(lambda r: r.request.method == "PATCH") as patched:
+        page.keyboard.press("Enter")
+    assert patched.value.status == 200 and patched.value.request.post_data_json == {"plain": True}
+    expect(log(page).locator(".msg.system").last).to_have_text("Hinweis: Einfache Sprache ist jetzt an.")
+    cid = conversation_id(page)
+    with read_scope(database_url) as s:
+        assert s.get(Conversation, cid).plain is True
+    menu.click()
+    expect(switch).to_have_attribute("aria-pressed", "true")
+    switch.click()
+    expect(log(page).locator(".msg.system").last).to_have_text("Hinweis: Einfache Sprache ist jetzt aus.")
+    with read_scope(database_url) as s:
+        assert s.get(Conversation, cid).plain is False
+
+    # Einfache Sprache is plain German: a Turkish panel has no such entry.
+    context, turkish = open_in(browser, host_pages, "tr-TR")
+    try:
+        turkish.get_by_role("button", name="Bildungslotse – Sohbet").click()
+        turkish.get_by_role("button", name="Menü").click()
+        expect(turkish.get_by_role("button", name="Geçmişi sil")).to_be_visible()
+        expect(turkish.locator(".menu li:not([hidden]) button")).to_have_count(2)
+    finally:
+        context.close()

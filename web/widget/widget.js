@@ -37,8 +37,7 @@ export function createWidget(win, doc, config) {
     offered: ["de"], // the reply languages of the gateway (from /labels)
     language: null, // the conversation's language, as far as the widget knows
     voted: [], // seqs of answers the citizen rated
-    plain: false,
-    plainOffered: false,
+    plain: false, // Einfache Sprache, as the gateway last confirmed it
     labelsReady: Promise.resolve(),
     wantLabels: null, // the language of the labels last asked for
   };
@@ -65,6 +64,7 @@ export function createWidget(win, doc, config) {
   labels.bind(() => {
     setUnread(state.unread);
     showHandover(state.handover);
+    showPlain();
   });
 
   const messageHandlers = {
@@ -262,7 +262,9 @@ export function createWidget(win, doc, config) {
 
   function save() {
     if (!state.id) return;
-    const record = { id: state.id, seq: state.lastSeq, language: state.language, voted: state.voted.slice(-50) };
+    const record = {
+      id: state.id, seq: state.lastSeq, language: state.language, voted: state.voted.slice(-50), plain: state.plain,
+    };
     storage.set("localStorage", config.storeKey, JSON.stringify(record));
   }
 
@@ -342,6 +344,8 @@ export function createWidget(win, doc, config) {
     state.id = null;
     state.starting = null;
     state.language = null;
+    state.plain = false;
+    showPlain();
     storage.set("localStorage", config.storeKey, null);
     resetView();
   }
@@ -380,6 +384,8 @@ export function createWidget(win, doc, config) {
     state.id = saved.id;
     state.language = saved.language;
     state.voted = saved.voted;
+    state.plain = saved.plain;
+    showPlain();
     const gen = state.generation;
     state.loadingHistory = true;
     ui.log.setAttribute("aria-busy", "true");
@@ -557,20 +563,25 @@ export function createWidget(win, doc, config) {
 
   // ---------------------------------------------------------------- Einfache Sprache
 
+  /** The switch is in the menu while the labels are German: Einfache Sprache is plain German only. */
   function showPlain() {
-    ui.plainItem.hidden = !state.plainOffered;
+    ui.plainItem.hidden = labels.language !== "de";
     ui.plainBtn.setAttribute("aria-pressed", state.plain ? "true" : "false");
   }
 
+  /** PATCH {plain}: the next replies are in Einfache Sprache (or not); a note in the log says so. */
   function togglePlain() {
     hideMenu(true);
     return ensureConversation().then((id) => {
       if (!id) return;
-      const wanted = !state.plain;
-      return api.update(id, { plain: wanted }).then((res) => {
-        if (res.ok && res.data) {
-          state.plain = res.data.plain === true;
+      const gen = state.generation;
+      return api.update(id, { plain: !state.plain }).then((res) => {
+        if (gen !== state.generation) return;
+        if (res.ok && res.data && typeof res.data.plain === "boolean") {
+          state.plain = res.data.plain;
+          save();
           showPlain();
+          addLocal(t(state.plain ? "plainOn" : "plainOff"));
         } else {
           addLocal(reason(res, t), true);
         }
@@ -639,10 +650,5 @@ export function createWidget(win, doc, config) {
     start,
     open: () => open(true),
     close: () => close(false),
-    /** Offer the Einfache-Sprache switch in the menu (the gateway supports PATCH {plain}). */
-    offerPlain(enabled) {
-      state.plainOffered = !!enabled;
-      showPlain();
-    },
   };
 }
