@@ -709,6 +709,8 @@ def test_einfache_sprache_from_the_menu(page: Page, database_url: str, browser: 
         assert s.get(Conversation, cid).plain is True
     menu.click()
     expect(switch).to_have_attribute("aria-pressed", "true")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "widget-de-menu-plain.png"))
     switch.click()
     expect(log(page).locator(".msg.system").last).to_have_text("Hinweis: Einfache Sprache ist jetzt aus.")
     with read_scope(database_url) as s:
