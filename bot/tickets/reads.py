@@ -14,42 +14,43 @@ from bot.counsellors.models import Counsellor
 from bot.tickets.models import Ticket, TicketRead
 from core.db import utcnow
 
+CHUNK = 500  # ticket ids per query: far below SQLite's limit of bound parameters, however long an office's list
+
 
 def read_seqs(*, session: Session, counsellor: Counsellor, ticket_ids: Iterable[str]) -> dict[str, int]:
-    ids = list(ticket_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(TicketRead.ticket_id, TicketRead.seq).where(
-            TicketRead.counsellor_id == counsellor.id, TicketRead.ticket_id.in_(ids)
-        )
-    )
-    return {ticket_id: seq for ticket_id, seq in rows}
+    """Ticket id -> the last seq the counsellor read. All of the counsellor's rows at once: they exist only for
+    tickets whose conversation still exists (deleted with it), so they stay few."""
+    wanted = set(ticket_ids)
+    rows = session.execute(select(TicketRead.ticket_id, TicketRead.seq).where(TicketRead.counsellor_id == counsellor.id))
+    return {ticket_id: seq for ticket_id, seq in rows if ticket_id in wanted}
 
 
 def unread_counts(*, session: Session, counsellor: Counsellor, tickets: list[Ticket]) -> dict[str, int]:
-    """Ticket id -> number of the citizen's messages this counsellor has not read (one query for the whole list)."""
+    """Ticket id -> number of the citizen's messages this counsellor has not read (one query per 500 tickets).
+    Tickets whose conversation is gone have none."""
     ids = [t.id for t in tickets if t.conversation_id is not None]
-    if not ids:
-        return {}
-    read = (
-        select(TicketRead.ticket_id, TicketRead.seq)
-        .where(TicketRead.counsellor_id == counsellor.id, TicketRead.ticket_id.in_(ids))
-        .subquery()
-    )
     visible_from = case((Ticket.consent.is_(True), 0), else_=Ticket.first_seq)
-    stmt = (
-        select(Ticket.id, func.count(Message.id))
-        .join(Message, Message.conversation_id == Ticket.conversation_id)
-        .outerjoin(read, read.c.ticket_id == Ticket.id)
-        .where(
-            Ticket.id.in_(ids),
-            Message.sender == "user",
-            and_(Message.seq >= visible_from, Message.seq > func.coalesce(read.c.seq, 0)),
+    counts: dict[str, int] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        read = (
+            select(TicketRead.ticket_id, TicketRead.seq)
+            .where(TicketRead.counsellor_id == counsellor.id, TicketRead.ticket_id.in_(chunk))
+            .subquery()
         )
-        .group_by(Ticket.id)
-    )
-    return {ticket_id: int(n) for ticket_id, n in session.execute(stmt)}
+        stmt = (
+            select(Ticket.id, func.count(Message.id))
+            .join(Message, Message.conversation_id == Ticket.conversation_id)
+            .outerjoin(read, read.c.ticket_id == Ticket.id)
+            .where(
+                Ticket.id.in_(chunk),
+                Message.sender == "user",
+                and_(Message.seq >= visible_from, Message.seq > func.coalesce(read.c.seq, 0)),
+            )
+            .group_by(Ticket.id)
+        )
+        counts.update({ticket_id: int(n) for ticket_id, n in session.execute(stmt)})
+    return counts
 
 
 def mark_read(*, session: Session, counsellor: Counsellor, ticket: Ticket, seq: int) -> int:

@@ -116,3 +116,16 @@ def test_deleting_the_conversation_removes_the_markers(client: TestClient, staff
         assert list(session.scalars(select(TicketRead).where(TicketRead.ticket_id == ticket_id))) == []
     gone = _listed(client, login(client, "bohmte-t"), ticket_id)
     assert gone["conversation_deleted"] and gone["unread"] == 0 and gone["read_seq"] == 0
+
+
+def test_counts_are_the_same_in_chunks(client: TestClient, staff, monkeypatch) -> None:  # noqa: F811
+    """Long lists are counted 500 tickets per query (SQLite's limit of parameters); a chunk of one gives the same."""
+    from bot.tickets import reads
+
+    for _ in range(3):
+        start_handover(client)
+    bohmte = login(client, "bohmte-t")
+    whole = {t["id"]: t["unread"] for t in client.get("/api/v1/tickets", headers=bohmte).json()}
+    monkeypatch.setattr(reads, "CHUNK", 1)
+    chunked = {t["id"]: t["unread"] for t in client.get("/api/v1/tickets", headers=bohmte).json()}
+    assert chunked == whole and sum(whole.values()) >= 6
