@@ -242,11 +242,11 @@ function renderNav(filter) {
  * A horizontal bar chart as SVG, drawn at the container's width (text stays readable on a phone). Labels stand
  * left of the bars when they fit, else above them. Suppressed values get no bar, only their marker as text.
  */
-function barChart(allItems, { caption, id, sort = false, column = '' }) {
+function barChart(allItems, { title, caption, id, sort = false, column = '' }) {
   const drawable = allItems.filter((item) => shown(item.value) && item.value > 0);
   if (!drawable.length) {
-    return el('p', { class: 'no-chart', id: id + '-caption' },
-      'Kein Diagramm: Es gibt hier keine Fälle, oder alle Werte sind zum Schutz kleiner Zahlen verborgen. Die Tabelle zeigt jeden Wert.');
+    return el('div', {}, el('h3', {}, title), el('p', { class: 'no-chart', id: id + '-caption' },
+      'Kein Diagramm: Es gibt hier keine Fälle, oder alle Werte sind zum Schutz kleiner Zahlen verborgen. Die Tabelle zeigt jeden Wert.'));
   }
   // A long list keeps only its bars; the rest (protected or none) is named in one line and stands in the table.
   let items = allItems.length > 12 ? drawable : allItems.slice();
@@ -282,7 +282,7 @@ function barChart(allItems, { caption, id, sort = false, column = '' }) {
   });
   chart.append(svg('line', { x1: labelWidth, y1: top, x2: labelWidth, y2: height - 4, stroke: AXIS, 'stroke-width': 1 }));
   const note = left ? ` Nicht im Diagramm: ${left} ${left === 1 ? 'Zeile' : 'Zeilen'} ohne Fälle oder mit geschützten Werten.` : '';
-  return el('figure', { class: 'chart' }, chart, el('figcaption', { id: captionId }, caption + note));
+  return el('figure', { class: 'chart' }, el('h3', {}, title), chart, el('figcaption', { id: captionId }, caption + note));
 }
 
 // ------------------------------------------------------------------ tables
@@ -308,11 +308,12 @@ function legend() {
     '„–“: keine Fälle oder nicht berechenbar. Geschützte Werte werden nie geschätzt oder nachgerechnet.');
 }
 
-function downloads(filter, view, title) {
+function downloads(filter, view) {
   const query = apiQuery(filter, view);
   const csv = el('a', { href: `${API}figures.csv?${query}`, 'data-download': 'csv' }, 'CSV (Excel) herunterladen');
   const json = el('a', { href: `${API}figures?${query}`, 'data-download': 'json' }, 'JSON herunterladen');
-  return el('p', { class: 'downloads', 'aria-label': `Herunterladen: ${title}` }, csv, json);
+  const topics = view.topics ? el('span', { class: 'hint' }, 'Die Themen stehen in der CSV-Datei unter der Tabelle der Kategorien.') : null;
+  return el('p', { class: 'downloads' }, csv, json, topics);
 }
 
 function hiddenCount(values) {
@@ -361,6 +362,7 @@ function renderTableView(data, view, body) {
   for (const [index, column] of view.charts.entries()) {
     const items = data.rows.map((row) => ({ label: row.label, value: row[column] }));
     body.append(barChart(items, { id: `chart-${view.id}-${index}`, sort: view.group === 'municipality', column,
+      title: `${labels[column]} je ${data.group_label}`,
       caption: `Balkendiagramm: ${labels[column]} je ${data.group_label}. Die Werte stehen auch in der Tabelle „${caption}“.` }));
   }
   const columns = view.columns.filter((column) => column in labels);
@@ -383,6 +385,7 @@ function renderTopics(data, view, body) {
   if (!topics.length) return;
   const caption = `Themen ohne Angebot im Landkreis, ${periodText(data)}`;
   body.append(barChart(topics.map((t) => ({ label: t.topic, value: t.searches })), { id: 'chart-themen-0',
+    title: 'Suchen je Thema ohne Angebot',
     caption: `Balkendiagramm: Suchen je Thema ohne Angebot. Die Werte stehen auch in der Tabelle „${caption}“.` }));
   body.append(table({
     id: 'table-themen', caption, head: ['Thema (gekürzt, ohne persönliche Angaben)', data.column_labels.searches],
@@ -415,7 +418,7 @@ function renderSatisfaction(data, view, body) {
   body.append(barChart([
     { label: 'Ja, hat geholfen', value: s.helpful_yes },
     { label: 'Nein, hat nicht geholfen', value: s.helpful_no },
-  ], { id: 'chart-zufriedenheit-0', caption: `Balkendiagramm: Antworten auf „Hat das geholfen?“. Die Werte stehen auch in der Tabelle „${overall}“.` }));
+  ], { id: 'chart-zufriedenheit-0', title: '„Hat das geholfen?“', caption: `Balkendiagramm: Antworten auf „Hat das geholfen?“. Die Werte stehen auch in der Tabelle „${overall}“.` }));
   body.append(table({
     id: 'table-zufriedenheit', caption: overall, head: ['Kennzahl', 'Wert'],
     rows: [
@@ -430,7 +433,7 @@ function renderSatisfaction(data, view, body) {
   const ratingCaption = `Bewertungen nach einer Beratung (1–5), ${periodText(data)}`;
   const counts = s.rating_counts || {};
   const ratingRows = ['1', '2', '3', '4', '5'].map((value) => ({ key: value, label: RATING_LABELS[value], value: counts[value] }));
-  body.append(barChart(ratingRows, { id: 'chart-zufriedenheit-1',
+  body.append(barChart(ratingRows, { id: 'chart-zufriedenheit-1', title: 'Bewertungen nach einer Beratung',
     caption: `Balkendiagramm: Anzahl der Bewertungen je Note. Die Werte stehen auch in der Tabelle „${ratingCaption}“.` }));
   body.append(table({
     id: 'table-bewertungen', caption: ratingCaption, head: ['Bewertung', 'Anzahl'],
@@ -452,7 +455,7 @@ function renderView(data, filter) {
   const view = VIEWS.find((v) => v.id === filter.view);
   const body = document.createDocumentFragment();
   body.append(el('p', { class: 'hint' }, view.intro));
-  body.append(downloads(filter, view, view.title));
+  body.append(downloads(filter, view));
   if (view.topics) renderTopics(data, view, body);
   else if (view.satisfaction) renderSatisfaction(data, view, body);
   else renderTableView(data, view, body);
