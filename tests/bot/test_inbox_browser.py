@@ -556,6 +556,7 @@ def test_unread_markers_title_badge_and_sound(
         r = citizen.post(f"/api/v1/conversations/{cid1}/messages", json={"text": "Haben Sie noch einen Platz frei?"})
         assert r.status_code == 200, r.text
         expect(first.locator(".t-unread")).to_have_text("1 neue Nachricht", timeout=POLL_WAIT)
+        expect(live(page)).to_contain_text("Neue Nachricht zu „Deutschkurs“.", timeout=2000)
         expect(page).to_have_title(title_with(count - 1))
         assert page.evaluate("() => window.__tones") == 0
         assert page.evaluate("() => localStorage.getItem('bildungslotse.beratung.settings')") is None

@@ -54,6 +54,14 @@ export function newCitizenMessages(before, list) {
   return ids;
 }
 
+/** For screen readers: which tickets (other than the open one, which says it itself) got a citizen message. */
+export function writtenAnnouncement(tickets) {
+  if (!tickets.length) return '';
+  if (tickets.length > 1) return `Neue Nachrichten in ${tickets.length} Tickets.`;
+  const t = tickets[0];
+  return `Neue Nachricht zu „${t.title || (t.summary && t.summary.topic) || 'Persönliche Beratung'}“.`;
+}
+
 /** The highest seq among the messages shown (0 for none). */
 export function lastSeq(messages) {
   return messages.reduce((m, msg) => Math.max(m, Number(msg.seq) || 0), 0);

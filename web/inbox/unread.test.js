@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isUnread, lastSeq, mergeReads, newCitizenMessages, titleText, unreadLabel, unreadTickets } from './unread.js';
+import {
+  isUnread, lastSeq, mergeReads, newCitizenMessages, titleText, unreadLabel, unreadTickets, writtenAnnouncement,
+} from './unread.js';
 
 test('unread: open tickets with unread citizen messages, and waiting ones never opened', () => {
   assert.equal(isUnread({ status: 'active', unread: 2, read_seq: 5 }), true);
@@ -56,4 +58,11 @@ test('a new citizen message: the preview moved on and is the citizen\'s', () => 
   assert.deepEqual(newCitizenMessages(null, list), []);
   assert.equal(lastSeq([{ seq: 3 }, { seq: 11 }, { seq: 7 }]), 11);
   assert.equal(lastSeq([]), 0);
+});
+
+test('screen readers hear which ticket got a message', () => {
+  assert.equal(writtenAnnouncement([{ title: 'Anerkennung' }]), 'Neue Nachricht zu „Anerkennung“.');
+  assert.equal(writtenAnnouncement([{ summary: { topic: 'Deutschkurs' } }]), 'Neue Nachricht zu „Deutschkurs“.');
+  assert.equal(writtenAnnouncement([{}, {}]), 'Neue Nachrichten in 2 Tickets.');
+  assert.equal(writtenAnnouncement([]), '');
 });

@@ -584,6 +584,12 @@
     }
     return ids;
   }
+  function writtenAnnouncement(tickets) {
+    if (!tickets.length) return "";
+    if (tickets.length > 1) return `Neue Nachrichten in ${tickets.length} Tickets.`;
+    const t = tickets[0];
+    return `Neue Nachricht zu „${t.title || t.summary && t.summary.topic || "Persönliche Beratung"}“.`;
+  }
   function lastSeq(messages) {
     return messages.reduce((m, msg) => Math.max(m, Number(msg.seq) || 0), 0);
   }
@@ -610,6 +616,7 @@
     state.tickets = new Map(list.map((t) => [t.id, t]));
     renderList();
     announce(freshAnnouncement(fresh));
+    announce(writtenAnnouncement(written.filter((id) => id !== state.selected).map((id) => state.tickets.get(id))));
     if (fresh.length || written.length) ding();
   }
   function updateTitle() {

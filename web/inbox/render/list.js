@@ -14,7 +14,9 @@ import {
   contactText, flagsOf, freshAnnouncement, freshWaiting, groupTickets, groupVisible, metaParts, openCallbacks, previewOf,
   topicOf, waitText,
 } from '../tickets.js';
-import { isUnread, mergeReads, newCitizenMessages, titleText, unreadLabel, unreadTickets } from '../unread.js';
+import {
+  isUnread, mergeReads, newCitizenMessages, titleText, unreadLabel, unreadTickets, writtenAnnouncement,
+} from '../unread.js';
 import { filterButtons, groups, ui } from '../ui.js';
 import { selectTicket } from './detail.js';
 
@@ -40,6 +42,7 @@ export function applyTickets(answer) {
   state.tickets = new Map(list.map((t) => [t.id, t]));
   renderList();
   announce(freshAnnouncement(fresh));
+  announce(writtenAnnouncement(written.filter((id) => id !== state.selected).map((id) => state.tickets.get(id))));
   if (fresh.length || written.length) ding();
 }
 
