@@ -460,6 +460,25 @@ def test_csv_and_json_links_download_the_same_filter(open_page, http, tokens, ac
     assert data == api_table(http, admin, group_by="category", **API_PERIOD)
 
 
+def test_the_page_has_the_inbox_headers(http) -> None:
+    page, inbox, script = http.get("/beratung/zahlen"), http.get("/beratung/"), http.get("/beratung/zahlen.js")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    for header in ("content-security-policy", "x-frame-options", "referrer-policy", "cache-control"):
+        assert page.headers[header] == inbox.headers[header]
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert '<a href="zahlen"' in inbox.text  # the inbox links to the figures
+
+
+def test_a_bad_filter_in_the_address_gives_a_german_reason(open_page) -> None:
+    page = open_page(query(ansicht="kategorien", von="2017-13"), signed_in="admin")
+    expect(page.get_by_role("alert")).to_have_text("Bitte geben Sie „Von“ als Monat an (JJJJ-MM).")
+    page = open_page(query(ansicht="kategorien", kategorie="tiefseetauchen"), signed_in="admin")
+    expect(page.get_by_role("alert")).to_contain_text("Diese Kategorie gibt es nicht")
+    page = open_page(query(ansicht="unbekannt", **PERIOD), signed_in="admin")  # an unknown view: the first one
+    expect(page.locator("#view-h")).to_have_text("Nachfrage nach Monaten")
+
+
 def test_logout_ends_the_session_of_the_tab(open_page, http, accounts) -> None:
     page = open_page(query(ansicht="sprachen", **PERIOD))
     login(page, accounts["bohmte"])
