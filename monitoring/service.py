@@ -460,7 +460,8 @@ def unmet_topics(
 
 
 def to_csv(table: Mapping[str, Any]) -> str:
-    """The table for Excel: UTF-8 with BOM, ``;``, German headers and decimal commas; the unmet topics below."""
+    """The table for Excel: UTF-8 with BOM, ``;``, German headers and decimal commas; the unmet topics and the
+    satisfaction (👍/👎, ratings 1–5) below."""
     texts = labels()
     out = io.StringIO()
     out.write("\ufeff")
@@ -476,6 +477,14 @@ def to_csv(table: Mapping[str, Any]) -> str:
     writer.writerow(["Themen ohne Angebot im Landkreis (ab 5 Suchen)", texts["columns"]["searches"]])
     for topic in table["unmet_topics"]:
         writer.writerow([topic["topic"], topic["searches"]])
+    satisfaction = table.get("satisfaction")
+    if satisfaction:
+        writer.writerow([])
+        writer.writerow(["Zufriedenheit im Zeitraum", "Anzahl"])
+        for name in ("helpful_yes", "helpful_no", "ratings", "rating_mean"):
+            writer.writerow([texts["columns"][name], _csv_cell(satisfaction.get(name))])
+        for value, cell in (satisfaction.get("rating_counts") or {}).items():
+            writer.writerow([f"Bewertung {value}", _csv_cell(cell)])
     return out.getvalue()
 
 

@@ -450,6 +450,9 @@ def test_csv_and_json_links_download_the_same_filter(open_page, http, tokens, ac
     assert lines[0][:3] == ["\ufeffKategorie", "Suchen", "davon nichts im Landkreis gefunden"]
     body = {line[0]: line[1:] for line in lines[1:] if line}
     assert body["Sprache"][0] == "19" and body["Beratung"][0] == "<5" and body["Summe"][0] == "46"
+    satisfaction = {line[0]: line[1] for line in lines[lines.index(["Zufriedenheit im Zeitraum", "Anzahl"]) + 1 :]}
+    assert satisfaction == {"Hilfreich (ja)": "10", "Hilfreich (nein)": "<5", "Bewertungen": "8",
+                            "Bewertung im Mittel (1–5)": "4,1", **{f"Bewertung {i}": "<5" for i in range(1, 6)}}  # fmt: skip
     admin = bearer(tokens, "admin")
     same = http.get("/api/v1/figures.csv", params={"group_by": "category", **API_PERIOD}, headers=admin)
     assert same.content == raw
