@@ -206,7 +206,7 @@ function validate(filter) {
   if (filter.category && state.categories && !state.categories.some((c) => c.key === filter.category)) {
     return 'Diese Kategorie gibt es nicht. Bitte wählen Sie eine aus der Liste.';
   }
-  if (filter.office && !(filter.office in state.offices)) return 'Dieses Bildungsbüro gibt es nicht. Bitte wählen Sie eines aus der Liste.';
+  if (filter.office && !Object.hasOwn(state.offices, filter.office)) return 'Dieses Bildungsbüro gibt es nicht. Bitte wählen Sie eines aus der Liste.';
   return '';
 }
 
@@ -412,6 +412,7 @@ function renderSatisfaction(data, view, body) {
     + (share === null ? ' (kein Anteil, weil eine Zahl geschützt ist oder keine Antworten vorliegen).' : ` – ${share} % hilfreich.`));
   parts.push(shown(s.ratings) ? `${number(s.ratings)} Bewertungen nach einer Beratung` + (shown(s.rating_mean)
     ? `, im Mittel ${number(s.rating_mean, 1)} von 5.` : '.') : s.ratings === '<5' ? 'Weniger als 5 Bewertungen nach einer Beratung.' : '');
+  if (data.category) parts.push('Bewertungen nach einer Beratung haben keine Kategorie: Mit einer Kategorie zählen nur die Antworten auf „Hat das geholfen?“.');
   body.append(el('p', { class: 'summary', id: 'summary' }, parts.join(' ')));
 
   const overall = `Zufriedenheit insgesamt, ${periodText(data)}`;
