@@ -18,6 +18,7 @@ from typing import Any
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
+from catalogue import query
 from core import i18n
 
 NON_LATIN = {"ar", "ru", "uk"}
@@ -57,8 +58,18 @@ def confidences(text: str, codes: tuple[str, ...]) -> list[tuple[str, float]]:
     return [(v.language.iso_code_639_1.name.lower(), float(v.value)) for v in values]
 
 
+def _without_place(text: str) -> str:
+    """The message without the place it names: "I need a german course in Osnabrück" read 0.81 German, without
+    "Osnabrück" it reads English."""
+    place = query.parse(text).place_text
+    return re.sub(re.escape(place), " ", text, flags=re.IGNORECASE) if place else text
+
+
 def detect_switch(text: str, *, current: str, languages: list[str]) -> str | None:
     """The language to switch the conversation to after this message, or None to keep ``current``."""
+    if text.lstrip().startswith("/"):
+        return None
+    text = _without_place(text)
     words = _WORD.findall(text)
     if not words or text.lstrip().startswith("/") or len(languages) < 2:
         return None
@@ -84,8 +95,11 @@ def detect_switch(text: str, *, current: str, languages: list[str]) -> str | Non
 
 def writes_in(text: str, *, language: str, languages: list[str]) -> bool:
     """True when the message is clearly written in ``language`` (so that it is worth reading by its meaning)."""
+    if language == i18n.SOURCE or text.lstrip().startswith("/"):
+        return False
+    text = _without_place(text)
     words = _WORD.findall(text)
-    if language == i18n.SOURCE or not words or text.lstrip().startswith("/"):
+    if not words:
         return False
     ranked = confidences(text, tuple(languages))
     if not ranked or ranked[0][0] != language:

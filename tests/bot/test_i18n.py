@@ -162,6 +162,18 @@ def test_a_clear_sentence_switches_and_german_words_do_not_switch_back(language:
     assert languages.detect_switch(sentence, current=language, languages=offered) == "de"
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I need a german course in Osnabrück", "en"),  # read 0.81 German with the place name
+        ("Is there a playgroup in Georgsmarienhütte?", "en"),
+        ("Bad Essen'de Almanca kursu arıyorum", "tr"),
+    ],
+)
+def test_the_place_named_does_not_decide_the_language(text: str, language: str) -> None:
+    assert languages.detect_switch(text, current="de", languages=["de", *OTHER]) == language
+
+
 def test_detection_keeps_to_the_setting() -> None:
     assert languages.detect_switch(CLEAR["en"], current="de", languages=["de", "tr"]) in (None, "tr") != "en"
     assert languages.detect_switch(CLEAR["en"], current="de", languages=["de"]) is None

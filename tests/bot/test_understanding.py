@@ -39,9 +39,10 @@ def test_intents_topics_and_places_are_read(readings: list[tuple[dict[str, Any],
     places = [
         (m["municipality"], got.entities.get("municipality") if got else None) for m, got in readings if m.get("municipality")
     ]
-    # Measured: 56 of 56 intents, 10 of 11 topics (Arabic German course read as Englischkurs), every place.
+    # Measured: 63 of 63 intents, 18 of 18 topics (15 of 18 with German topic phrases only: Arabic and Turkish German
+    # courses read as Englischkurs), every place.
     assert sum(intents) / len(intents) >= 0.95, [m["text"] for (m, _), ok in zip(readings, intents, strict=True) if not ok]
-    assert sum(topics) / len(topics) >= 0.9, [(m["text"], g) for (m, g), ok in zip(searches, topics, strict=True) if not ok]
+    assert sum(topics) / len(topics) >= 0.94, [(m["text"], g) for (m, g), ok in zip(searches, topics, strict=True) if not ok]
     assert all(want == got for want, got in places), places
 
 
