@@ -663,7 +663,8 @@ def test_labels_follow_when_the_conversation_changes_language(page: Page, gatewa
         assert conv is not None
         seq = service.append(session=s, conversation=conv, sender="bot", text=service.WELCOME).seq
     gateway.call(gateway.app.state.broker.publish, cid, {"seq": seq})
-    expect(log(page).locator(".msg.bot").last).to_have_attribute("lang", "en")
+    # The log's name changes with the labels ("Chatverlauf" -> "Chat history"), possibly before this line runs.
+    expect(page.get_by_role("log").locator(".msg.bot").last).to_have_attribute("lang", "en")
     expect(page.get_by_role("button", name="Send", exact=True)).to_be_visible()
     expect(page.get_by_role("log", name="Chat history")).to_be_visible()
     expect(page.locator(HOST)).to_have_attribute("lang", "en")
