@@ -11,7 +11,10 @@ ask for yet. This base class handles the first two the same way for every form, 
   ``from_text`` mapping filled with the question is emptied again, so the form asks its question again;
 - an answer the form cannot take ("42" for Frau/Mann) gets a short lead-in before the question comes again, and a
   different one the next time: the form's questions are fixed responses, and a citizen never gets the identical
-  reply twice in a row.
+  reply twice in a row;
+- a phone number or e-mail address written in between ("meine Nummer ist 0541 501-1234") is kept in the form's
+  ``contact_slot`` (if it has one) and thanked for, and the question comes again: it is no answer, no place and no
+  new search.
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
 from actions.base import AGAIN
+from catalogue import nlp
 from catalogue.text import fold
 from core.i18n import N_
 
 TAP_A_BUTTON = N_("Am einfachsten tippen Sie auf eine der Schaltflächen.")
+CONTACT_NOTED = N_("Danke – Ihre Kontaktdaten gebe ich mit Ihrer Anfrage an die Beratung weiter.")
 CANCEL = re.compile(
     r"\b(abbrechen|abbruch|stopp?|doch nicht|lass(t)? (es|mal)|vergiss es|will nicht mehr|nicht mehr noetig|beenden)\b"
 )
@@ -44,9 +49,16 @@ class CitizenFormValidation(FormValidationAction, ABC):
     def cancelled_slot(self) -> str:
         """The bool slot the form's submit action reads to tell a cancellation from a completed form."""
 
+    # The text slot that keeps a phone number or e-mail address written during the form (None: not kept).
+    contact_slot: str | None = None
+
     def answer_question(self, text: str) -> str | None:
         """The answer to a question asked in the middle of the form, or None if the text is no such question."""
         return None
+
+    def contact_events(self, contact: str) -> list[EventType]:
+        """What else a form does with contact details given in between (the handover form wishes a call back)."""
+        return []
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         said = str((tracker.latest_message or {}).get("text") or "")
@@ -57,6 +69,12 @@ class CitizenFormValidation(FormValidationAction, ABC):
                 SlotSet("requested_slot", None),
             ]
         requested = tracker.get_slot("requested_slot")
+        contact = contact_details(said) if self.contact_slot else None
+        if contact and self.contact_slot:
+            dispatcher.utter_message(text=CONTACT_NOTED)
+            kept = " ".join(filter(None, (tracker.get_slot(self.contact_slot), contact)))[:200]
+            events: list[EventType] = [SlotSet(self.contact_slot, kept), *self.contact_events(contact)]
+            return [*events, SlotSet(requested, None)] if requested else events
         answer = self.answer_question(said)
         if answer and requested:
             dispatcher.utter_message(text=answer)
@@ -90,3 +108,9 @@ def _last_reply(tracker: Tracker) -> list[str]:
         elif event.get("event") == "bot" and users == 1:
             texts.append(str(event.get("text") or ""))
     return texts
+
+
+def contact_details(text: str) -> str | None:
+    """The phone numbers and e-mail addresses in a message (found by spaCy's tokenizer and Matcher), or None."""
+    found = [text[c.start : c.end] for c in nlp.claims(text) if c.label in ("phone", "email")]
+    return " ".join(found) or None

@@ -84,15 +84,22 @@ class ValidateHandoverForm(CitizenFormValidation):
     """The handover form's slots: a known place, a language and a gender we can route by."""
 
     cancelled_slot = "handover_cancelled"
+    contact_slot = "callback_contact"
 
     def name(self) -> str:
         return "validate_handover_form"
+
+    def contact_events(self, contact: str) -> list[EventType]:
+        return [SlotSet("callback_wished", True)]
 
     def answer_question(self, text: str) -> str | None:
         return form_faq(text)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        events = await super().run(dispatcher, tracker, domain)
+        # The conversation's language (sent by the gateway with each message): the language question offers it first.
+        language = ((tracker.latest_message or {}).get("metadata") or {}).get("language")
+        language_event = [SlotSet("citizen_language", language)] if language != tracker.get_slot("citizen_language") else []
+        events = [*language_event, *await super().run(dispatcher, tracker, domain)]
         said = str((tracker.latest_message or {}).get("text") or "")
         # "Rückruf", "anrufen", "Termin": the citizen wants a call or an appointment, which the ticket shows.
         if wants_call_back(said, where="handover") and not tracker.get_slot("callback_wished"):
@@ -147,6 +154,7 @@ class ActionHandover(MessagesAction):
                 **reset,
                 "handover_cancelled": None,
                 "callback_wished": None,
+                "callback_contact": None,
                 "requested_slot": None,
             }
         language = tracker.get_slot("counsellor_language")
@@ -159,7 +167,10 @@ class ActionHandover(MessagesAction):
             "topic": tracker.get_slot("topic"),
             "reason": tracker.get_slot("handover_reason") or "Wunsch nach persönlicher Beratung",
             "callback": bool(tracker.get_slot("callback_wished")),
+            # Phone number or e-mail address written during the form: the ticket's call back contact.
+            "contact": tracker.get_slot("callback_contact"),
         }
         # The gateway creates the ticket: it has the transcript, the channel and the office's inbox.
         message = {"action": "handover", "handover_request": request}
-        return [message], {"handover_consent": None, "handover_reason": None, "callback_wished": None, "requested_slot": None}
+        reset = {"handover_consent": None, "handover_reason": None, "callback_wished": None, "callback_contact": None}
+        return [message], {**reset, "requested_slot": None}

@@ -98,6 +98,8 @@ class _Stored:
     foreign: bool = False
     # The citizen switched Einfache Sprache on or off by typing it ("einfacher bitte"): the confirmation.
     plain_reply: Message | None = None
+    # The conversation's language, for the engine's actions (the handover form offers a counsellor who speaks it).
+    language: str = SOURCE
 
 
 def office_key(office_id: str) -> str:
@@ -148,7 +150,7 @@ async def handle_citizen_message(
                 reading = await asyncio.to_thread(understanding.read, text, database_url=settings.database_url)
                 engine_text = reading.message if reading else text  # not close to anything: as it is
             try:
-                replies = await services.engine.send(conversation_id, engine_text)
+                replies = await services.engine.send(conversation_id, engine_text, metadata={"language": stored.language})
             except EngineUnavailable as exc:
                 services.metrics.engine_errors.labels(exc.reason).inc()
                 replies = None
@@ -212,7 +214,7 @@ def _store_user_message(
                 reply = conversations.append(session=session, conversation=conversation, sender="bot", text=said)
                 return _Stored(user.seq, None, None, plain_reply=reply)
             foreign = bool(languages) and i18n.writes_in(text, language=language, languages=languages)
-            return _Stored(user.seq, None, None, foreign=foreign)
+            return _Stored(user.seq, None, None, foreign=foreign, language=language)
         tickets.note_citizen_message(ticket, text)
         status = tickets.while_waiting(session=session, ticket=ticket, text=text)
         return _Stored(user.seq, ticket.id, ticket.office_id, status)

@@ -35,8 +35,9 @@ class EngineBusy(RuntimeError):
 
 
 class Engine(Protocol):
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
-        """Deliver one user message; return the engine's replies (Rasa REST channel format)."""
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Deliver one user message; return the engine's replies (Rasa REST channel format). ``metadata`` travels with
+        the message into the tracker, where actions read it (``tracker.latest_message["metadata"]``)."""
         ...
 
     async def ready(self) -> bool: ...
@@ -53,9 +54,12 @@ class RasaEngine:
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
         )
 
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {"sender": conversation_id, "message": text}
+        if metadata:
+            body["metadata"] = metadata
         try:
-            response = await self._client.post("/webhooks/rest/webhook", json={"sender": conversation_id, "message": text})
+            response = await self._client.post("/webhooks/rest/webhook", json=body)
             response.raise_for_status()
             replies = response.json()
         except httpx.ConnectError as exc:
@@ -109,7 +113,7 @@ class EngineRing:
                     break
         return order
 
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         try:
             await asyncio.wait_for(self._gate.acquire(), timeout=self._queue_s)
         except TimeoutError:
@@ -118,7 +122,7 @@ class EngineRing:
             last: EngineUnavailable | None = None
             for index in self.order_for(conversation_id):
                 try:
-                    return await self.engines[index].send(conversation_id, text)
+                    return await self.engines[index].send(conversation_id, text, metadata)
                 except EngineUnavailable as exc:
                     last = exc
                     if exc.delivered:  # it may have been processed: never hand it to a second engine

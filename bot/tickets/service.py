@@ -151,9 +151,11 @@ def open_ticket(
     record(session=session, ticket=ticket, kind="created", to_office=ticket.office_id)
     if request.get("callback"):
         record(session=session, ticket=ticket, kind="callback_requested", detail="Rückruf im Chat gewünscht")
+    if request.get("contact"):  # written during the handover form ("meine Nummer ist …")
+        capture_callback(ticket, str(request["contact"])[:200])
     text = citizen_notice(found, now=now, expectation=expectation(session=session, office=found.office, now=now),
                           callback=bool(request.get("callback")))  # fmt: skip
-    if request.get("callback"):
+    if request.get("callback") and not (ticket.callback_phone or ticket.callback_email):
         text += " " + CALLBACK_PROMPT
     message = conversations.append(
         session=session,

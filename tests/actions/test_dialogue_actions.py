@@ -172,6 +172,31 @@ def test_a_call_back_wish_reaches_the_ticket_request() -> None:
     assert request["custom"]["handover_request"]["callback"] is True and reset["callback_wished"] is None
 
 
+def test_a_phone_number_during_the_form_is_kept_for_the_ticket_and_the_question_comes_again() -> None:
+    from actions.handover import ActionHandover, ValidateHandoverForm
+
+    # As the answer to the consent question, or instead of a place: no answer, no place, no search.
+    for asked, said in (("handover_consent", "meine nummer ist 0541 501-1234"), ("handover_place", "0541 123456")):
+        tracker = make_tracker({"requested_slot": asked}, intent="inform", text=said)
+        messages, slots = run_action(ValidateHandoverForm(), tracker)
+        assert [m["text"] for m in messages] == ["Danke – Ihre Kontaktdaten gebe ich mit Ihrer Anfrage an die Beratung weiter."]
+        assert slots[asked] is None and slots["callback_wished"] is True  # asked again, not rejected
+        assert slots["callback_contact"] in ("0541 501-1234", "0541 123456")
+    done = {"handover_place": "Melle", "counsellor_language": "egal", "counsellor_gender": "egal", "handover_consent": False}
+    tracker = make_tracker({**done, "callback_wished": True, "callback_contact": "max@web.de"}, intent="deny")
+    [request], reset = run_action(ActionHandover(), tracker)
+    assert request["custom"]["handover_request"]["contact"] == "max@web.de" and reset["callback_contact"] is None
+
+
+def test_the_conversation_language_reaches_the_form_for_the_language_question() -> None:
+    from actions.handover import ValidateHandoverForm
+
+    tracker = make_tracker({"requested_slot": "handover_place"}, intent="request_counsellor", text="danışman istiyorum")
+    tracker.latest_message["metadata"] = {"language": "tr"}
+    _, slots = run_action(ValidateHandoverForm(), tracker)
+    assert slots["citizen_language"] == "tr"  # utter_ask_counsellor_language then offers Türkisch first
+
+
 def test_unsure_between_inform_and_search_still_searches() -> None:
     """ "deutschkurs bohmte": DIET hesitates between inform and search_offers (same action): no clarification."""
     ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "inform", "confidence": 0.44},
@@ -218,3 +243,18 @@ def test_an_answer_the_form_cannot_take_never_gets_the_identical_reply_twice() -
     taken = with_slot_set(make_tracker(asked, intent="inform", text="frau"), "counsellor_gender", "frau")
     messages, slots = run_action(ValidateHandoverForm(), taken)
     assert not messages and slots["counsellor_gender"] == "w"
+
+
+def test_the_language_question_has_a_variant_for_every_offered_language() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from core.config import Settings
+
+    domain = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain" / "handover.yml").read_text(encoding="utf-8"))
+    variants = domain["responses"]["utter_ask_counsellor_language"]
+    conditioned = {c["value"] for v in variants for c in v.get("condition", []) if c["name"] == "citizen_language"}
+    offered = {code.strip() for code in Settings().languages.split(",")} - {"de"}
+    assert conditioned == offered
+    assert any("condition" not in v for v in variants)  # German and everything else: the plain question

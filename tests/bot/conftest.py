@@ -25,12 +25,14 @@ class FakeEngine:
 
     def __init__(self) -> None:
         self.received: list[tuple[str, str]] = []
+        self.metadata: list[dict[str, Any] | None] = []
         self.down = False
 
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         if self.down:
             raise EngineUnavailable("connection refused")
         self.received.append((conversation_id, text))
+        self.metadata.append(metadata)
         if text == "/delete_confirmed":
             return [{"custom": {"text": "gelöscht", "action": "delete_conversation"}}]
         if text.startswith("/handover"):

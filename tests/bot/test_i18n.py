@@ -220,7 +220,7 @@ def _domain_response(name: str) -> list[dict[str, Any]]:
 class ActionsEngine(FakeEngine):
     """Answers a few payloads with what the real actions and domain responses say."""
 
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         self.received.append((conversation_id, text))
         if text == "/greet":
             return await asyncio.to_thread(_run, ActionSmallTalk(), _tracker(intent="greet", text=text))

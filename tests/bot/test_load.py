@@ -37,7 +37,7 @@ class SlowEngine(FakeEngine):
         self.delay_s = delay_s
         self.empty = False
 
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         await asyncio.sleep(self.delay_s * (0.5 + random.random()))
         if self.empty:  # what Rasa answers when its action server is down
             self.received.append((conversation_id, text))
@@ -188,7 +188,7 @@ def test_saturated_engine_gives_503_with_retry_after_and_stores_nothing(database
 
 def test_action_server_down_gives_the_engine_down_notice(client, engine: FakeEngine) -> None:
     class Empty(FakeEngine):
-        async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+        async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
             return []
 
     client.app.state.services.engine = Empty()
@@ -257,7 +257,7 @@ async def test_engine_ring_pins_and_fails_over() -> None:
             self.name = name
             self.timeout = False
 
-        async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+        async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
             if self.down:
                 raise EngineUnavailable("refused", reason="connect")
             if self.timeout:

@@ -164,7 +164,7 @@ FUNDING = "Zu den Kosten und zur Förderung kann ich Ihnen gern etwas sagen. Wor
 class PlainEngine(FakeEngine):
     """Answers with one fixed text and one composed text of the real sources."""
 
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         self.received.append((conversation_id, text))
         composed = i18n.t("Im Umkreis von {km} km habe ich nichts gefunden, aber weiter weg.", km=20)
         return [{"text": "Weiterbildung"}, {"text": i18n.render(composed)}, {"custom": {"i18n": composed}}]

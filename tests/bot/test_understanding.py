@@ -63,6 +63,7 @@ def test_the_engine_gets_the_meaning_and_the_history_keeps_the_words(client: Tes
     said = "I am looking for a German course in Melle"
     assert client.post(f"/api/v1/conversations/{cid}/messages", json={"text": said}).status_code == 200
     assert engine.received[-1] == (cid, '/search_offers{"topic": "Deutschkurs", "municipality": "Melle"}')
+    assert engine.metadata[-1] == {"language": "en"}  # the handover form offers an English-speaking counsellor
     history = client.get(f"/api/v1/conversations/{cid}/messages").json()["messages"]
     assert [m["text"] for m in history if m["sender"] == "user"] == [said]
     # German, a place name alone or a button: the engine gets the words themselves.

@@ -72,6 +72,16 @@ def test_call_back_wished_in_the_chat_is_in_the_history(client: TestClient, staf
     assert detail["history"][1]["detail"] == "Rückruf im Chat gewünscht"
 
 
+def test_contact_data_written_during_the_handover_form_reach_the_ticket(client: TestClient, staff) -> None:  # noqa: F811
+    # Even without consent to share the chat: the number was given for the call back itself.
+    _, notice = start_handover(client, callback=True, consent=False, contact=PHONE)
+    ticket_id = notice["handover"]["ticket_id"]
+    detail = client.get(f"/api/v1/tickets/{ticket_id}", headers=login(client, "bohmte-t")).json()
+    assert detail["callback_phone"] == PHONE and detail["callback_wished"]
+    assert "Telefonnummer" not in notice["text"]  # not asked for a number the citizen already gave
+    assert [e["detail"] for e in detail["history"] if e["kind"] == "callback_requested"][-1] == "Kontaktdaten: Telefon"
+
+
 def test_new_contact_data_reopen_a_done_call_back(client: TestClient, staff) -> None:  # noqa: F811
     cid, ticket_id = _ticket_with_phone(client)
     bohmte = login(client, "bohmte-t")

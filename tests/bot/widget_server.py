@@ -33,7 +33,7 @@ class FakeEngine:
     def __init__(self) -> None:
         self.received: list[tuple[str, str]] = []
 
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         self.received.append((conversation_id, text))
         if "langsam" in text:  # a slow answer, so that the typing indicator can be seen
             await asyncio.sleep(1.5)

@@ -23,7 +23,7 @@ class SearchingEngine(FakeEngine):
     """Every text is taken as the topic of a search in Melle (the worst case: the whole sentence as the topic),
     answered by ``actions.offer_search.run_search`` as the action server would send it."""
 
-    async def send(self, conversation_id: str, text: str) -> list[dict[str, Any]]:
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         if text.startswith("/"):
             return await super().send(conversation_id, text)
         self.received.append((conversation_id, text))
