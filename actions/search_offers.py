@@ -16,11 +16,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.base import MessagesAction, last_bot_text, latest_intent, latest_text
 from actions.callback import wants_call_back
 from actions.funding import FUNDING_WORDS, funding_answer
-from actions.offer_search import refinement_from_text, run_search, slots_of
+from actions.offer_search import COUNSELLOR_BUTTON, refinement_from_text, run_search, slots_of
 from actions.office_info import OFFICE_ASKED, office_answer
 from catalogue.query import ParsedQuery, is_filler, merge, offer_words, parse
 from catalogue.text import fold
-from core.i18n import N_
+from core.i18n import N_, message, t
 
 # Set by earlier refinements; a new search request starts without them.
 REFINEMENT_SLOTS = ("free", "max_cost", "online", "exclude_municipality", "radius", "age_asked", "age", "search_filters")
@@ -125,10 +125,29 @@ class ActionSearchOffers(MessagesAction):
             slots.update(changes)
         refinement = refinement_from_text(text, slots, slots.get("shown_costs") or [])
         changes.update(refinement.slots)
+        shown_before = bool(slots.get("shown_offers"))
         slots.update(changes)
         outcome = run_search(slots, page=0, record=True)
+        narrowed = {k for k, v in changes.items() if k in REFINEMENT_SLOTS and v not in (None, False, [], {})}
+        if not new_search and shown_before and narrowed and _found_nothing(outcome.messages):
+            # "und online?" with nothing online: the offers just shown stay, and so do the wishes that found them.
+            kept = t("Mit diesem Wunsch finde ich zu „{topic}“ leider nichts. Die Angebote von eben passen weiter.",
+                     topic=slots.get("topic") or "")  # fmt: skip
+            reverted = {k: v for k, v in changes.items() if k not in narrowed}
+            reply = message(kept, buttons=[COUNSELLOR_BUTTON])
+            reply["search_record"] = _record(outcome.messages)  # the figures still count what was not found
+            return [reply], reverted
         if re.search(FUNDING_WORDS, fold(text)):
             # "gibt es Förderung für eine Weiterbildung zur Pflegefachkraft?": who pays first, then the offers.
             answer = funding_answer(text).text
             return [{"text": answer}, *outcome.messages], {**changes, **outcome.slots}
         return outcome.messages, {**changes, **outcome.slots}
+
+
+def _record(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    return next((m["search_record"] for m in messages if m.get("search_record")), None)
+
+
+def _found_nothing(messages: list[dict[str, Any]]) -> bool:
+    record = _record(messages)
+    return record is not None and record.get("results") == 0

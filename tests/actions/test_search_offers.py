@@ -87,6 +87,20 @@ def test_refinement_online() -> None:
     assert [o["online"] for o in offers_of(messages)] == [True]
 
 
+def test_a_narrowing_that_finds_nothing_keeps_the_offers_just_shown() -> None:
+    # PEKiP in Bohmte was shown; "und online?" finds nothing online: say so, keep the list and the earlier wishes.
+    shown = [{"id": "test-t3", "title": "PEKiP-Gruppe für Babys im ersten Lebensjahr", "municipality": "Bohmte"}]
+    slots = {"topic": "PEKiP", "municipality": "Bohmte", "shown_offers": shown}
+    messages, changed = run_action(ActionSearchOffers(), make_tracker(slots, intent="inform", text="und online?"))
+    [reply] = messages
+    assert reply["custom"]["text"].startswith("Mit diesem Wunsch finde ich zu „PEKiP“ leider nichts.")
+    assert "online" not in changed and "shown_offers" not in changed and not offers_of(messages)
+    assert reply["custom"]["search_record"]["results"] == 0  # still counted as not found
+    # The first search finding nothing still says so as before.
+    first, _ = run_action(ActionSearchOffers(), make_tracker({"topic": "PEKiP", "municipality": "Bohmte", "online": "ja"}))
+    assert "auch nicht im ganzen Landkreis" in first[0]["custom"]["text"]
+
+
 def test_button_refinement_entity() -> None:
     tracker = make_tracker(
         {"topic": "Deutsch", "municipality": "Melle"},
