@@ -30,7 +30,8 @@ DATA = LOCALE_DIR / "intents.yml"
 MIN_INTENT = 0.81
 MIN_TOPIC = 0.80
 SEARCH = "search_offers"
-_LATIN_WORD = re.compile(r"[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß.-]{2,}")
+# Place names: Latin, or Cyrillic as Ukrainian and Russian write them ("в Оснабрюці"; transliterated by catalogue.places).
+_PLACE_WORD = re.compile(r"[A-Za-zÄÖÜäöüß\u0400-\u04ff][A-Za-zÄÖÜäöüß\u0400-\u04ff.-]{2,}")
 _POSTCODE = re.compile(r"\b\d{5}\b")
 
 
@@ -102,11 +103,11 @@ def read(text: str, *, database_url: str | None = None) -> Reading | None:
 
 
 def _place(text: str, database_url: str | None) -> dict[str, str]:
-    """A municipality or postcode written in the message (names are Latin even in Arabic or Cyrillic text)."""
+    """A municipality or postcode written in the message (Latin, or Cyrillic; Arabic script is not transliterated)."""
     postcode = _POSTCODE.search(text)
     if postcode:
         return {"postcode": postcode.group(0)}
-    words = [w.strip(".-") for w in _LATIN_WORD.findall(text)]
+    words = [w.strip(".-") for w in _PLACE_WORD.findall(text)]
     candidates = [" ".join(words[i : i + 2]) for i in range(len(words) - 1)] + words
     with read_scope(database_url) as session:
         for candidate in candidates:

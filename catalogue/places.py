@@ -6,14 +6,16 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from functools import cache
 from zoneinfo import ZoneInfo
 
+import yaml
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from catalogue.models import Municipality, MunicipalityAlias, MunicipalityPostcode, Office, OfficeClosure
-from catalogue.text import fold
+from catalogue.text import DATA, fold
 
 BERLIN = ZoneInfo("Europe/Berlin")
 _PLACE_PREFIX = re.compile(
@@ -44,8 +46,25 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def alias_key(text: str) -> str:
-    """Folded form of a place name for lookups: "GM-Hütte" -> "gm huette"."""
-    return " ".join(re.findall(r"[a-z0-9]+", fold(text)))
+    """Folded form of a place name for lookups: "GM-Hütte" -> "gm huette"; Cyrillic is transliterated first
+    ("Бад-Ессен" -> "bad essen")."""
+    return " ".join(re.findall(r"[a-z0-9]+", fold(_latin(text))))
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+
+@cache
+def _cyrillic_letters() -> dict[str, str]:
+    table = yaml.safe_load((DATA / "cyrillic_latin.yml").read_text(encoding="utf-8"))
+    return {str(k): str(v or "") for k, v in table.items()}
+
+
+def _latin(text: str) -> str:
+    if not _CYRILLIC.search(text):
+        return text
+    letters = _cyrillic_letters()
+    return "".join(letters.get(c, letters.get(c.lower(), c)) for c in text)
 
 
 def alias_keys_for(name: str) -> set[str]:
@@ -87,10 +106,14 @@ def resolve_place(*, session: Session, text: str) -> Place | None:
             return Place(session.get_one(Municipality, aliases[candidate]))
     if len(key) < 4:
         return None
-    match = process.extractOne(key, list(aliases), scorer=fuzz.ratio, score_cutoff=82)
-    if match is None:
-        return None
-    return Place(session.get_one(Municipality, aliases[match[0]]))
+    keys = [key]
+    if _CYRILLIC.search(text) and key[-1] in "aeiouy":
+        keys.append(key[:-1])  # a case ending: "в Оснабрюці", "в Оснабрюке"
+    for candidate in keys:
+        match = process.extractOne(candidate, list(aliases), scorer=fuzz.ratio, score_cutoff=82)
+        if match is not None:
+            return Place(session.get_one(Municipality, aliases[match[0]]))
+    return None
 
 
 def _alias_map(session: Session) -> dict[str, str]:

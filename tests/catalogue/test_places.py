@@ -50,6 +50,32 @@ def test_shared_postcode_resolves_consistently_with_alternatives(session) -> Non
     assert set(first.alternatives) == {"Eggermühlen", "Kettenkamp"}
 
 
+@pytest.mark.parametrize(
+    ("typed", "canonical"),
+    [
+        ("Оснабрюк", "Osnabrück"),
+        ("Оснабрюці", "Osnabrück"),  # Ukrainian "в Оснабрюці"
+        ("Оснабрюке", "Osnabrück"),  # Russian "в Оснабрюке"
+        ("Мелле", "Melle"),
+        ("Брамше", "Bramsche"),
+        ("Квакенбрюк", "Quakenbrück"),
+        ("Георгсмаріенхютте", "Georgsmarienhütte"),
+        ("Бад-Ессен", "Bad Essen"),
+        ("Бад Эссен", "Bad Essen"),
+        ("Гасберген", "Hasbergen"),
+        ("Бомте", "Bohmte"),
+    ],
+)
+def test_place_names_in_cyrillic(session, typed: str, canonical: str) -> None:
+    place = resolve_place(session=session, text=typed)
+    assert place is not None and place.municipality.name == canonical
+
+
+@pytest.mark.parametrize("text", ["курс", "Шукаю", "німецької мови", "Москва"])
+def test_cyrillic_words_that_are_no_place(session, text: str) -> None:
+    assert resolve_place(session=session, text=text) is None
+
+
 @pytest.mark.parametrize("text", ["Berlin", "'; DROP TABLE offers; --", "", "😀", "x" * 500])
 def test_unknown_places(session, text: str) -> None:
     assert resolve_place(session=session, text=text) is None
