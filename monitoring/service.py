@@ -22,12 +22,13 @@ from catalogue.places import nearest_office
 from core.db import utcnow
 from monitoring.anonymise import age_band, language_code, normalise_topic
 from monitoring.models import Feedback, FigureMonth, SearchEvent
-from monitoring.suppression import SECONDARY, THRESHOLD, Cell, guarded, protect, protect_blocks
+from monitoring.suppression import THRESHOLD, Cell, LinkedProtected, Node, guarded, protect_linked
 
 GROUPS = ("month", "category", "municipality", "target_group", "language", "office")
 COUNTS = ("searches", "unmet", "widened", "led_to_handover", "handovers")
 FEEDBACK = ("helpful_yes", "helpful_no", "ratings")
 FEEDBACK_GROUPS = ("month", "category", "office")  # feedback knows no municipality, target group or language
+NESTED = ("searches", "unmet", "widened", "led_to_handover")  # counted at the municipality's responsible office
 RETENTION_MONTHS = 24
 COMMENT_DAYS = 30
 TOP_TOPICS = 20
@@ -328,31 +329,19 @@ def figures(
         raise ValueError(group_by)
     offices = {o.id: o.name for o in session.scalars(select(Office))}
     scope: dict[str, Any] = {"first": first, "last": last, "office_id": office_id, "category": category}
-    counts = _grouped(session, (SearchEvent, FigureMonth), _count_columns, COUNTS, group_by=group_by,
-                      where=[lambda m: m.kind.in_(("search", "handover"))], **scope)  # fmt: skip
+    protected, raw_feedback = _protected(session, **scope)
+    keys = list(protected["searches"].views[group_by])
     with_feedback = group_by in FEEDBACK_GROUPS
-    feedback = _grouped(session, (Feedback, FigureMonth), _feedback_columns, (*FEEDBACK, "rating_sum"),
-                        group_by=group_by if with_feedback else None,
-                        where=[lambda m: m.kind.in_(("helpful", "rating"))], **scope)  # fmt: skip
-    seen = {k for k, c in counts.items() if any(c.values())}
-    if with_feedback:
-        seen |= {k for k, c in feedback.items() if any(c.values())}
-    keys = _keys(session, group_by, first, last, office_id, seen)
     columns = list(COUNTS) + (list(FEEDBACK) if with_feedback else [])
-    source = {name: (feedback if name in FEEDBACK else counts) for name in columns}
-    blocks: dict[Hashable, Hashable] | None = None
-    if group_by == "municipality":
-        blocks = {name: office for name, office in responsible_offices(session=session).items()}
     rows: list[dict[str, Any]] = [
         {"key": k.isoformat() if isinstance(k, dt.date) else k, "label": _label(group_by, k, offices)} for k in keys
     ]
     total: dict[str, Any] = {"key": None, "label": labels()["total"]}
     for name in columns:
-        cells = {k: source[name][k][name] for k in keys}
-        protected = protect_blocks(cells, blocks) if blocks is not None else protect(cells)
         for row, k in zip(rows, keys, strict=True):
-            row[name] = protected.cells[k]
-        total[name] = protected.total
+            row[name] = protected[name].views[group_by][k]
+        total[name] = protected[name].total
+    feedback = raw_feedback[group_by] if with_feedback else {}
     if with_feedback:
         everything = Counter[str]()
         for k in keys:
@@ -378,8 +367,39 @@ def figures(
         "rows": rows,
         "total": total,
         "unmet_topics": unmet_topics(session=session, first=first, last=last, office_id=office_id),
-        "satisfaction": _satisfaction(session, **scope),
+        "satisfaction": _satisfaction(session, protected, **scope),
     }
+
+
+def _protected(
+    session: Session, *, first: dt.date, last: dt.date, office_id: str | None, category: str | None
+) -> tuple[dict[str, LinkedProtected], dict[str, dict[Hashable, Counter[str]]]]:
+    """Every view of the filter, each measure protected over all of them together (``protect_linked``): the
+    table of one ``group_by`` must be the same whichever grouping was asked for, or the views could be combined.
+    Returns the protected measures and the raw feedback per grouping (for the rating means)."""
+    scope: dict[str, Any] = {"first": first, "last": last, "office_id": office_id, "category": category}
+    counts = {g: _grouped(session, (SearchEvent, FigureMonth), _count_columns, COUNTS, group_by=g,
+                          where=[lambda m: m.kind.in_(("search", "handover"))], **scope) for g in GROUPS}  # fmt: skip
+    feedback = {g: _grouped(session, (Feedback, FigureMonth), _feedback_columns, (*FEEDBACK, "rating_sum"),
+                            group_by=g, where=[lambda m: m.kind.in_(("helpful", "rating"))], **scope)
+                for g in (*FEEDBACK_GROUPS, None)}  # fmt: skip
+    keys: dict[str, list[Hashable]] = {}
+    for g in GROUPS:
+        seen = {k for k, c in counts[g].items() if any(c.values())}
+        if g in FEEDBACK_GROUPS:
+            seen |= {k for k, c in feedback[g].items() if any(c.values())}
+        keys[g] = _keys(session, g, first, last, office_id, seen)
+    responsible: dict[Hashable, Hashable] = {k: v for k, v in responsible_offices(session=session).items()}
+    out: dict[str, LinkedProtected] = {}
+    for name in (*COUNTS, *FEEDBACK):
+        source, groups = (feedback, FEEDBACK_GROUPS) if name in FEEDBACK else (counts, GROUPS)
+        views = {g: {k: source[g][k][name] for k in keys[g]} for g in groups}
+        if name == "ratings":
+            views["rating_counts"] = _rating_counts(session, **scope)
+        nested = {"municipality": ("office", responsible)} if name in NESTED else {}
+        zeros: list[Node] = [("category", k) for k in keys["category"] if category and k != category]
+        out[name] = protect_linked(sum(views["category"].values()), views, nested, zeros)
+    return out, {g: feedback[g] for g in FEEDBACK_GROUPS}
 
 
 def _per_inhabitants(session: Session, rows: list[dict[str, Any]], total: dict[str, Any]) -> None:
@@ -407,20 +427,21 @@ def _waiting(rows: list[dict[str, Any]], total: dict[str, Any], waits: Mapping[s
     total["median_wait_minutes"] = guarded(statistics.median(everything), len(everything)) if everything else None
 
 
-def _satisfaction(session: Session, **scope: Any) -> dict[str, Any]:
+def _satisfaction(session: Session, protected: Mapping[str, LinkedProtected], **scope: Any) -> dict[str, Any]:
+    """The period's 👍/👎 and ratings: the same totals as the tables (linked, never shown in one place and hidden
+    in another), the rating counts 1–5 protected as one more view of the ratings."""
     c = _grouped(session, (Feedback, FigureMonth), _feedback_columns, (*FEEDBACK, "rating_sum"), group_by=None,
                  where=[lambda m: m.kind.in_(("helpful", "rating"))], **scope)[None]  # fmt: skip
-    out: dict[str, Any] = {name: protect({"all": c[name]}).total for name in FEEDBACK}
+    out: dict[str, Any] = {name: protected[name].total for name in FEEDBACK}
     out["rating_mean"] = guarded(c["rating_sum"] / c["ratings"], c["ratings"]) if c["ratings"] else None
-    out["rating_counts"] = _rating_counts(session, c["ratings"], **scope)
+    out["rating_counts"] = {str(k): cell for k, cell in protected["ratings"].views["rating_counts"].items()}
     return out
 
 
 def _rating_counts(
-    session: Session, ratings: int, *, first: dt.date, last: dt.date, office_id: str | None, category: str | None
-) -> dict[str, Cell]:
-    """How often each of 1–5 was given, protected as one column against the published number of ratings. When
-    that needs the total hidden (it is published beside them), every cell is "x": no small count can be bounded."""
+    session: Session, *, first: dt.date, last: dt.date, office_id: str | None, category: str | None
+) -> dict[Hashable, int]:
+    """How often each of 1–5 was given (a view of the ratings: they add up to their number)."""
     counts: Counter[int] = Counter()
     models: tuple[Any, ...] = (Feedback, FigureMonth)
     for model in models:
@@ -433,10 +454,7 @@ def _rating_counts(
             conditions.append(model.category == category)
         for value, n in session.execute(select(model.rating, weight).where(*conditions).group_by(model.rating)):
             counts[int(value)] += int(n)
-    protected = protect({str(value): counts[value] for value in range(1, 6)}, total=ratings)
-    if protected.total == SECONDARY and ratings >= THRESHOLD:
-        return {str(value): SECONDARY for value in range(1, 6)}
-    return {str(key): cell for key, cell in protected.cells.items()}
+    return {str(value): counts[value] for value in range(1, 6)}
 
 
 def unmet_topics(

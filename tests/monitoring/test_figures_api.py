@@ -73,12 +73,13 @@ def test_municipalities_per_1000_inhabitants(client, seeded, accounts, database_
     with read_scope(database_url) as session:
         population = dict(session.execute(select(Municipality.name, Municipality.population)).all())
     assert len(rows) == len(population)  # every municipality, searched or not
-    melle = rows["Melle"]
-    assert melle["searches"] == 24 and melle["population"] == population["Melle"]
-    assert melle["searches_per_1000"] == round(24 / population["Melle"] * 1000, 2)
-    assert rows["Dissen am Teutoburger Wald"]["searches"] == 5
-    # Bohmte's office: Bohmte 5, all its other municipalities 0 ("<5"): Bohmte's 5 must be hidden as well.
-    assert rows["Bohmte"]["searches"] == "x"
+    # The office view hides Melle's office row (29) beside three offices with 0 searches; its municipalities
+    # (24 and 5) would add it back up, so they are hidden as well (linked views, monitoring.suppression rule 4).
+    assert rows["Melle"]["searches"] == rows["Dissen am Teutoburger Wald"]["searches"] == "x"
+    assert rows["Melle"]["population"] == population["Melle"] and table["total"]["searches"] == 34
+    own = client.get("/api/v1/figures", params={**PERIOD, "group_by": "municipality", "office": "melle"}, headers=admin)
+    melle = rows_by_key(own.json())["Melle"]  # Melle's office alone: its row is the total, nothing to add up
+    assert melle["searches"] == 24 and melle["searches_per_1000"] == round(24 / population["Melle"] * 1000, 2)
     for row in rows.values():  # a suppressed count has no rate that would give it back
         if isinstance(row["searches"], str):
             assert row["searches_per_1000"] == row["searches"]
@@ -93,7 +94,9 @@ def test_counsellor_sees_the_own_office_only(client, seeded, accounts) -> None:
     r = client.get("/api/v1/figures", params={**PERIOD, "office": "bohmte"}, headers=melle)
     assert r.status_code == 403 and "eigenen" in r.json()["detail"]
     bohmte = client.get("/api/v1/figures", params={**PERIOD, "group_by": "category"}, headers=login(client, accounts["bohmte"]))
-    assert bohmte.json()["total"]["searches"] == 5
+    # Bohmte's 5 searches have no target group: that row would be the total beside ten zeros, so the total is
+    # hidden, and in every view alike (never "x" in one and 5 in another).
+    assert bohmte.json()["total"]["searches"] == "x" and bohmte.json()["rows"][-1]["searches"] == "<5"
 
 
 def test_csv_for_excel(client, seeded, accounts) -> None:
@@ -129,8 +132,8 @@ def test_openapi_documents_the_figures(client) -> None:
     ("ratings", "expected"),
     [
         # 1–5 given 1, 0, 0, 5, 6 times: hiding the 5 and the 6 still leaves 12 − 10 = 2 for the three "<5" cells,
-        # which would bound them; the total is published beside them, so every cell is hidden.
-        ((1, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5), {"1": "x", "2": "x", "3": "x", "4": "x", "5": "x"}),
+        # which would bound them; so the number of ratings is hidden, in every view and the satisfaction alike.
+        ((1, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5), {"1": "<5", "2": "<5", "3": "<5", "4": "x", "5": "x"}),
         # 0, 0, 2, 9, 12: the three "<5" cells are safe once the 9 is hidden too (23 − 12 = 11 for them and the "x")
         ((3, 3) + (4,) * 9 + (5,) * 12, None),
     ],
@@ -145,7 +148,7 @@ def test_ratings_1_to_5_are_protected_against_their_total(client, accounts, data
     period = {"from": month.isoformat(), "to": month.isoformat()}
     table = client.get("/api/v1/figures", params={**period, "group_by": "office"}, headers=login(client, accounts["admin"]))
     satisfaction = table.json()["satisfaction"]
-    assert satisfaction["ratings"] == len(ratings)
+    assert satisfaction["ratings"] == ("x" if expected else len(ratings)) == table.json()["total"]["ratings"]
     assert satisfaction["rating_mean"] == round(sum(ratings) / len(ratings), 1)
     counts = satisfaction["rating_counts"]
     if expected:

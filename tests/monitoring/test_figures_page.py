@@ -375,12 +375,14 @@ def test_municipalities_offices_topics_and_satisfaction_agree_with_the_api(open_
     table = assert_same_as_api(page, http, admin, "table-gemeinden", group_by="municipality", **API_PERIOD)
     melle = next(r for r in table["rows"] if r["key"] == "Melle")
     assert shown_table(page, "table-gemeinden")["Melle"]["searches_per_1000"] == german(melle["searches_per_1000"])
-    assert melle["searches"] == 29 and shown_table(page, "table-gemeinden")["Dissen am Teutoburger Wald"]["searches"] == "5"
+    # Dissen's 5 is hidden: with Melle's 29 it would add Melle's office row back up, which the office view hides
+    # (the views are protected together, monitoring.suppression rule 4).
+    assert melle["searches"] == 29 and shown_table(page, "table-gemeinden")["Dissen am Teutoburger Wald"]["searches"] == "x"
     # Two charts (per 1 000 inhabitants and absolute), the largest first, only the bars of the shown values.
     assert page.locator("#view figure").count() == 2
     first = page.locator("#view figure").first
-    assert first.locator("rect").count() == 2 and first.locator("text").first.text_content() == "Melle"
-    expect(first.locator("figcaption")).to_contain_text(f"Nicht im Diagramm: {len(table['rows']) - 2} Zeilen")
+    assert first.locator("rect").count() == 1 and first.locator("text").first.text_content() == "Melle"
+    expect(first.locator("figcaption")).to_contain_text(f"Nicht im Diagramm: {len(table['rows']) - 1} Zeilen")
 
     choose_view(page, "Bildungsbüros", "Weitergaben und Wartezeiten")
     table = assert_same_as_api(page, http, admin, "table-bueros", group_by="office", **API_PERIOD)
@@ -400,7 +402,9 @@ def test_municipalities_offices_topics_and_satisfaction_agree_with_the_api(open_
     assert overall["helpful_yes"]["helpful_yes"] == german(satisfaction["helpful_yes"]) == "10"
     assert overall["helpful_no"]["helpful_no"] == "< 5"
     assert overall["helpful_share"]["helpful_share"] == "–"  # not computed from a suppressed count
-    assert overall["ratings"]["ratings"] == "8" and overall["rating_mean"]["rating_mean"] == "4,1"
+    # 8 ratings, 7 of them Melle's: the office table cannot hide that without bounding its "<5" rows, so the
+    # number of ratings is "x" here and in every other view (never 8 in one place and "x" in another).
+    assert overall["ratings"]["ratings"] == "x" and overall["rating_mean"]["rating_mean"] == "4,1"
     # Bohmte's one rating: its mean is over fewer than 5 cases, not a rating below 5.
     assert shown_table(page, "table-zufriedenheit-bueros")["bohmte"]["rating_mean"] == "< 5 Fälle"
     ratings = shown_table(page, "table-bewertungen")
@@ -408,7 +412,7 @@ def test_municipalities_offices_topics_and_satisfaction_agree_with_the_api(open_
         k: german(v) for k, v in satisfaction["rating_counts"].items()
     }
     assert ratings["5"]["rating_count"] == "x" or ratings["5"]["rating_count"] == german(satisfaction["rating_counts"]["5"])
-    assert ratings["total"]["rating_count"] == "8"
+    assert ratings["total"]["rating_count"] == "x"
     page.screenshot(path=str(SHOTS / "zahlen-zufriedenheit-desktop.png"), full_page=True)
 
     # Today's chat (search, 👍, handover, the office's reply) is in the default period's figures.
@@ -451,7 +455,7 @@ def test_csv_and_json_links_download_the_same_filter(open_page, http, tokens, ac
     body = {line[0]: line[1:] for line in lines[1:] if line}
     assert body["Sprache"][0] == "19" and body["Beratung"][0] == "<5" and body["Summe"][0] == "46"
     satisfaction = {line[0]: line[1] for line in lines[lines.index(["Zufriedenheit im Zeitraum", "Anzahl"]) + 1 :]}
-    assert satisfaction == {"Hilfreich (ja)": "10", "Hilfreich (nein)": "<5", "Bewertungen": "8",
+    assert satisfaction == {"Hilfreich (ja)": "10", "Hilfreich (nein)": "<5", "Bewertungen": "x",
                             "Bewertung im Mittel (1–5)": "4,1", **{f"Bewertung {i}": "<5" for i in range(1, 6)}}  # fmt: skip
     admin = bearer(tokens, "admin")
     same = http.get("/api/v1/figures.csv", params={"group_by": "category", **API_PERIOD}, headers=admin)

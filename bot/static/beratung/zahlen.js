@@ -304,7 +304,7 @@ function table({ caption, id, head, rows, foot }) {
 
 function legend() {
   return el('p', { class: 'legend' },
-    '„< 5“: weniger als 5 Fälle. „x“: gesperrt, damit eine kleine Zahl nicht aus der Summe errechnet werden kann. ',
+    '„< 5“: weniger als 5 Fälle. „x“: gesperrt, damit eine kleine Zahl weder aus der Summe noch aus einer anderen Tabelle errechnet werden kann. ',
     '„–“: keine Fälle oder nicht berechenbar. Geschützte Werte werden nie geschätzt oder nachgerechnet.');
 }
 
