@@ -1,5 +1,10 @@
 """Questions the assistant cannot answer: say so kindly, name the county service that can, and offer
-what the assistant can do instead."""
+what the assistant can do instead.
+
+The engine's out-of-scope reading is not the last word: a message that names an offer of the catalogue
+("ICH BRAUCHE EINEN STAPLERSCHEIN IN WALLENHORST!!!") is searched, and a wish to delete the chat ("loesch alles
+was ich geschrieben hab") gets the delete prompt — unless a county service is the right address ("Führerschein"
+goes to the Straßenverkehrsamt)."""
 
 from __future__ import annotations
 
@@ -7,8 +12,13 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import MessagesAction
+from actions.base import MessagesAction, latest_text
+from actions.privacy import delete_wished
+from actions.search_offers import REFINEMENT_SLOTS
+from catalogue.query import offer_words, parse
 from catalogue.text import fold
 from core.i18n import N_
 
@@ -45,9 +55,34 @@ def out_of_scope_answer(text: str) -> str:
     return " ".join(part for part in (first, referral, CAN_DO) if part)
 
 
+def rescued_search(text: str) -> dict[str, Any] | None:
+    """The slots of a new search when the message names an offer and no county service is meant; else None."""
+    t = fold(text)
+    if any(re.search(pattern, t) for pattern, _ in REFERRALS):
+        return None
+    parsed = parse(text)
+    named = offer_words(parsed.topic_words)
+    if not named:
+        return None
+    slots: dict[str, Any] = {name: None for name in REFINEMENT_SLOTS}
+    slots["topic"] = " ".join(named)
+    if parsed.place_text or parsed.postcode:  # else a place said earlier stays
+        slots.update(municipality=parsed.place_text, postcode=parsed.postcode)
+    return slots
+
+
 class ActionOutOfScope(MessagesAction):
     def name(self) -> str:
         return "action_out_of_scope"
+
+    def run_blocking(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        text = latest_text(tracker)
+        if delete_wished(text):
+            return [FollowupAction("utter_ask_delete")]
+        search = rescued_search(text)
+        if search is not None:
+            return [*(SlotSet(k, v) for k, v in search.items()), FollowupAction("action_search_offers")]
+        return super().run_blocking(dispatcher, tracker, domain)
 
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         text = str((tracker.latest_message or {}).get("text") or "")

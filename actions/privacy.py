@@ -24,6 +24,12 @@ def _texts() -> dict[str, Any]:
     return dict(yaml.safe_load(DATA.read_text(encoding="utf-8")))
 
 
+def delete_wished(text: str) -> bool:
+    """A wish to delete the chat in words the engine may not have read as one (cues in privacy.yml)."""
+    t = fold(text)
+    return all(re.search(cue, t) for cue in _texts()["delete_wish"]["cues"])
+
+
 def privacy_answer(text: str, previous: str | None = None) -> str:
     data = _texts()
     t = fold(text)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -258,3 +259,23 @@ def test_the_language_question_has_a_variant_for_every_offered_language() -> Non
     offered = {code.strip() for code in Settings().languages.split(",")} - {"de"}
     assert conditioned == offered
     assert any("condition" not in v for v in variants)  # German and everything else: the plain question
+
+
+def test_out_of_scope_is_not_the_last_word() -> None:
+    from actions.out_of_scope import ActionOutOfScope
+
+    def events(text: str) -> list[dict[str, Any]]:
+        dispatcher = CollectingDispatcher()
+        done = ActionOutOfScope().run(dispatcher, make_tracker({}, intent="out_of_scope", text=text), {})
+        return [*(asyncio.run(done) if inspect.isawaitable(done) else done), *({"said": m} for m in dispatcher.messages)]
+
+    shouted = events("HALLOOOOOOOOOOOO!!!!!!!!! ICH BRAUCHE EINEN STAPLERSCHEIN IN WALLENHORST!!!!!!!!")
+    slots = {e["name"]: e["value"] for e in shouted if e.get("event") == "slot"}
+    assert slots["topic"] == "staplerschein" and slots["municipality"] == "wallenhorst" and slots["free"] is None
+    assert shouted[-1] == {"event": "followup", "name": "action_search_offers", "timestamp": None}
+    deleting = events("loesch alles was ich geschrieben hab")
+    assert [e.get("name") for e in deleting] == ["utter_ask_delete"]
+    # A county service is the right address, or nothing names an offer: the out-of-scope answer as before.
+    for text in ("kann ich hier meinen führerschein machen", "wie wird das wetter morgen", "ich lösche gleich die app"):
+        [said] = [e["said"] for e in events(text) if "said" in e]
+        assert said["text"].startswith("Dabei kann ich leider nicht helfen."), text
