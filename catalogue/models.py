@@ -215,6 +215,8 @@ class OfferTerm(Base):
     """Inverted search index: one normalised term of an offer with its weight (title > keywords > text)."""
 
     __tablename__ = "offer_terms"
+    # Covering: the candidate query reads postings from the index alone (migration 0014).
+    __table_args__ = (Index("ix_offer_terms_covering", "term", "offer_id", "weight"),)
 
     term: Mapped[str] = mapped_column(String(80), primary_key=True)
     offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True, index=True)

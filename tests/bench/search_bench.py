@@ -1,5 +1,7 @@
-"""Search latency with the sample catalogue and synthetic catalogues (10 000 and 200 000 offers),
-on SQLite and, when BILDUNGSLOTSE_TEST_POSTGRES_URL is set, on PostgreSQL. Run by `make bench`.
+"""Search latency as the catalogue grows (default 10 000, 100 000 and 1 000 000 offers; SQLite up to
+200 000), on SQLite and, when BILDUNGSLOTSE_TEST_POSTGRES_URL is set, on PostgreSQL. Run by `make bench`.
+Per size: the build time and p50/p95/max of the API's worst case (a place, no radius) over the labelled
+queries (tests/search_queries.yml). The machine's other load counts in: the numbers are upper bounds.
 
 Synthetic offers are copies of the sample offers at random municipalities (terms computed once per
 template), so the index has the real vocabulary at a realistic density."""
@@ -31,7 +33,10 @@ COLUMNS = [c.key for c in Offer.__table__.columns if c.key not in ("id", "source
 
 
 def grow(url: str, size: int, seed: int = 7) -> None:
-    """Add synthetic offers until the catalogue has `size` offers."""
+    """Add synthetic offers until the catalogue has `size` offers (PostgreSQL: server-side, see grow_postgres)."""
+    if url.startswith("postgresql"):
+        grow_postgres(url, size, seed)
+        return
     rng = random.Random(seed)
     with session_scope(url) as session:
         templates = list(session.scalars(select(Offer).where(Offer.source == "sample")))
@@ -64,6 +69,63 @@ def grow(url: str, size: int, seed: int = 7) -> None:
         with get_engine(url).connect() as conn:
             conn.execute(text("ANALYZE"))
             conn.commit()
+
+
+PG_CHUNK = 50_000
+# Offer number g of the chunk :a … :b, and its template: the sample offer number (g - :a0) % :t, as in grow().
+_SERIES = "generate_series(CAST(:a AS bigint), CAST(:b AS bigint)) g"
+_TEMPLATE = "JOIN bench_tpl k ON k.n = (g - CAST(:a0 AS bigint)) % CAST(:t AS bigint)"
+_NUMBERED = "CREATE TABLE {0} AS SELECT (row_number() OVER (ORDER BY {1})) - 1 AS n, {2} FROM {3}"
+
+
+def grow_postgres(url: str, size: int, seed: int = 7) -> None:
+    """The same synthetic offers as ``grow``, but copied inside the server (``INSERT … SELECT`` over
+    generate_series): offers, their terms and tags come from the sample offers, venues from random
+    municipalities. Row inserts through SQLAlchemy would take hours for 1 000 000."""
+    engine = get_engine(url)
+    cols = [c for c in COLUMNS if c not in ("municipality_ags", "lat", "lon")]
+    insert_offers = (
+        f"INSERT INTO offers (id, source, source_id, {', '.join(cols)}, municipality_ags, lat, lon) "
+        f"SELECT 'synthetic-' || g, 'synthetic', g::text, {', '.join(f't.{c}' for c in cols)}, "
+        "CASE WHEN t.online THEN t.municipality_ags ELSE p.ags END, "
+        "CASE WHEN t.online THEN t.lat ELSE p.lat + (random() - 0.5) * 0.02 END, "
+        "CASE WHEN t.online THEN t.lon ELSE p.lon + (random() - 0.5) * 0.02 END "
+        f"FROM (SELECT g, floor(random() * CAST(:p AS int))::int AS pn FROM {_SERIES}) s "
+        f"{_TEMPLATE} JOIN offers t ON t.id = k.id JOIN bench_places p ON p.n = s.pn"
+    )
+    insert_terms = (
+        "INSERT INTO offer_terms (term, offer_id, weight) SELECT ot.term, 'synthetic-' || g, ot.weight "
+        f"FROM {_SERIES} {_TEMPLATE} JOIN offer_terms ot ON ot.offer_id = k.id"
+    )
+    insert_tags = (
+        "INSERT INTO offer_tags (offer_id, kind, value) SELECT 'synthetic-' || g, tg.kind, tg.value "
+        f"FROM {_SERIES} {_TEMPLATE} JOIN offer_tags tg ON tg.offer_id = k.id"
+    )
+    with engine.connect() as conn:
+        conn.execute(text("SET synchronous_commit = off"))
+        existing = conn.scalar(text("SELECT count(*) FROM offers")) or 0
+        conn.execute(text("DROP TABLE IF EXISTS bench_tpl, bench_places"))
+        conn.execute(text(_NUMBERED.format("bench_tpl", "id", "id", "offers WHERE source = 'sample'")))
+        conn.execute(text(_NUMBERED.format("bench_places", "ags", "ags, lat, lon", "municipalities")))
+        n_tpl = conn.scalar(text("SELECT count(*) FROM bench_tpl"))
+        n_places = conn.scalar(text("SELECT count(*) FROM bench_places"))
+        conn.execute(text("SELECT setseed(:s)"), {"s": (seed % 100) / 100})
+        conn.commit()
+        missing = max(size - existing, 0)
+        with tqdm(total=missing, desc=f"{size} Angebote (PostgreSQL)", unit="Angebot") as bar:
+            for start in range(0, missing, PG_CHUNK):
+                last = existing + min(start + PG_CHUNK, missing) - 1
+                params = {"a": existing + start, "b": last, "a0": existing, "t": n_tpl, "p": n_places}
+                for statement in (insert_offers, insert_terms, insert_tags):
+                    conn.execute(text(statement), params)
+                conn.commit()
+                bar.update(last - params["a"] + 1)
+        conn.execute(text("DROP TABLE bench_tpl, bench_places"))
+        conn.commit()
+    with session_scope(url) as session:
+        bump_catalogue_version(session=session)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
 
 
 def latencies(url: str, rounds: int = 3) -> list[float]:
@@ -105,12 +167,19 @@ def drop_postgres(base: str, name: str, url: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10000,200000", help="synthetic catalogue sizes, comma-separated")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="synthetic catalogue sizes, comma-separated")
+    parser.add_argument(
+        "--sqlite-max",
+        type=int,
+        default=200_000,
+        help="SQLite runs the sizes up to this one and then this one itself (its row-by-row build is slow)",
+    )
     parser.add_argument("--rounds", type=int, default=3, help="passes over the labelled queries per size")
-    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only, even with BILDUNGSLOTSE_TEST_POSTGRES_URL")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s]
-    backends = [("SQLite", None)]
+    sizes = sorted({int(s) for s in args.sizes.split(",") if s})
+    backends: list[tuple[str, str | None]] = [] if args.no_sqlite else [("SQLite", None)]
     pg = os.environ.get("BILDUNGSLOTSE_TEST_POSTGRES_URL")
     if pg and not args.no_postgres:
         backends.append(("PostgreSQL", pg))
@@ -126,7 +195,10 @@ def main() -> None:
                 quality = evaluate(session)
             lines.append(f"{backend}: quality on sample: P@3 {quality.precision_at_3:.3f}, first right {quality.first_right:.3f}")
             lines.append(report(f"{backend} sample (495)", latencies(url, args.rounds)))
-            for size in sizes:
+            wanted = sizes
+            if not base:  # SQLite: the sizes up to --sqlite-max, and --sqlite-max for the sizes beyond it
+                wanted = sorted({min(size, args.sqlite_max) for size in sizes})
+            for size in wanted:
                 start = time.perf_counter()
                 grow(url, size)
                 lines.append(f"{backend}: built {size} offers in {time.perf_counter() - start:.0f} s")
