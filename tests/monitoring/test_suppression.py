@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 
-from monitoring.suppression import PRIMARY, SECONDARY, protect, protect_blocks
+from monitoring.suppression import PRIMARY, SECONDARY, protect, protect_blocks, protect_linked
 
 
 def feasible_values(shown: dict[str, object], total: object) -> dict[str, set[int]]:
@@ -67,3 +67,36 @@ def test_municipalities_are_protected_within_their_office() -> None:
     bohmte = {k: v for k, v in out.cells.items() if office[k] == "bohmte"}
     assert feasible_values(bohmte, 7 + 3 + 8)["Bohmte"] == {0, 1, 2, 3, 4}
     assert out.cells["Melle"] == 30 and out.cells["Bramsche"] == 12 and out.total == 69
+
+
+def test_a_total_published_twice_is_hidden_in_both_or_in_neither() -> None:
+    """The issue's case: 8 ratings, 7 of them one office's. Alone, the office table would hide its total while
+    the satisfaction block shows 8; linked, each "<5" office would be 0–3 with 8 known, so 8 goes everywhere."""
+    offices = {"melle": 7, "bohmte": 1, "bramsche": 0, "bersenbrueck": 0}
+    assert protect(offices).total == SECONDARY  # the old rule, table by table
+    out = protect_linked(8, {"office": offices, "rating_counts": {"1": 0, "2": 1, "3": 1, "4": 2, "5": 4}})
+    assert out.total == SECONDARY and out.views["office"]["melle"] == SECONDARY
+    assert set(out.views["rating_counts"].values()) == {PRIMARY}
+
+
+def test_linked_views_keep_the_total_by_hiding_cells() -> None:
+    """A larger total: every view is made safe against it by hiding more cells, the total stays."""
+    views = {"category": {"sprache": 40, "schule": 12, "beratung": 3, "weiterbildung": 9},
+             "office": {"melle": 30, "bohmte": 34}}  # fmt: skip
+    out = protect_linked(64, views)
+    assert out.total == 64 and out.views["office"] == {"melle": 30, "bohmte": 34}
+    assert out.views["category"]["beratung"] == PRIMARY and out.views["category"]["weiterbildung"] == SECONDARY
+    assert feasible_values(out.views["category"], out.total)["beratung"] == {0, 1, 2, 3, 4}
+
+
+def test_municipalities_that_would_add_a_hidden_office_row_back_up_are_hidden() -> None:
+    """Office rows: melle 29 and bohmte 5 beside three zeros must be hidden; Melle's 24 and Dissen's 5 would
+    give melle's 29 back (and with it bound the zeros), so they go too."""
+    offices = {"melle": 29, "bohmte": 5, "bramsche": 0, "bersenbrueck": 0, "gmh": 0}
+    places = {"Melle": 24, "Dissen": 5, "Bohmte": 5, "Bad Essen": 0, "Bramsche": 0, "Ankum": 0, "Belm": 0}
+    office_of = {"Melle": "melle", "Dissen": "melle", "Bohmte": "bohmte", "Bad Essen": "bohmte",
+                 "Bramsche": "bramsche", "Ankum": "bersenbrueck", "Belm": "gmh"}  # fmt: skip
+    out = protect_linked(34, {"office": offices, "municipality": places}, {"municipality": ("office", office_of)})
+    assert out.total == 34 and out.views["office"]["melle"] == out.views["office"]["bohmte"] == SECONDARY
+    assert SECONDARY in (out.views["municipality"]["Melle"], out.views["municipality"]["Dissen"])
+    assert out.views["municipality"]["Bohmte"] == SECONDARY  # shown, it would leave its office row only 5–9
