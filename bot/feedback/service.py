@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from bot.conversations.models import Conversation, Message
 from bot.tickets.models import Ticket
 from monitoring import service as monitoring
-from monitoring.models import SearchEvent
+from monitoring.models import Feedback, SearchEvent
 
 NO_OFFERS = "Zu dieser Nachricht gibt es keine Angebote zu bewerten."
 NO_CLOSED_HANDOVER = "Eine Bewertung ist nach einer abgeschlossenen Beratung möglich."
@@ -56,12 +56,39 @@ def helpful(*, session: Session, conversation: Conversation, seq: int | None, he
     )
 
 
-def rating(*, session: Session, conversation: Conversation, rating: int, comment: str | None) -> None:
-    ticket = session.scalars(
-        select(Ticket)
-        .where(Ticket.conversation_id == conversation.id, Ticket.status == "closed")
-        .order_by(Ticket.closed_at.desc())
-    ).first()
+def voted(*, session: Session, conversation_id: str, seq: int) -> bool:
+    """Whether the answer at ``seq`` has a 👍/👎 already (Telegram asks once per message)."""
+    query = select(Feedback.id).where(
+        Feedback.conversation_id == conversation_id, Feedback.seq == seq, Feedback.kind == "helpful"
+    )
+    return session.scalar(query) is not None
+
+
+def rated(*, session: Session, conversation_id: str, ticket_id: str) -> bool:
+    """Whether the handover ``ticket_id`` has its rating already (asked once per ticket)."""
+    query = select(Feedback.id).where(
+        Feedback.conversation_id == conversation_id, Feedback.ticket_id == ticket_id, Feedback.kind == "rating"
+    )
+    return session.scalar(query) is not None
+
+
+def rated_value(*, session: Session, conversation_id: str, ticket_id: str) -> int | None:
+    """The rating given for ``ticket_id`` (a later comment is stored with it)."""
+    query = select(Feedback.rating).where(
+        Feedback.conversation_id == conversation_id, Feedback.ticket_id == ticket_id, Feedback.kind == "rating"
+    )
+    return session.scalar(query)
+
+
+def rating(
+    *, session: Session, conversation: Conversation, rating: int, comment: str | None, ticket_id: str | None = None
+) -> None:
+    """The latest closed handover, or ``ticket_id`` if it is a closed one of this conversation (a Telegram button
+    names the ticket it was shown for)."""
+    query = select(Ticket).where(Ticket.conversation_id == conversation.id, Ticket.status == "closed")
+    if ticket_id is not None:
+        query = query.where(Ticket.id == ticket_id)
+    ticket = session.scalars(query.order_by(Ticket.closed_at.desc())).first()
     if ticket is None:
         raise FeedbackRefused(NO_CLOSED_HANDOVER)
     monitoring.record_rating(

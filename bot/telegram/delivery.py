@@ -23,9 +23,10 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.conversations.models import Message
 from bot.events import Broker
+from bot.feedback import service as feedback
 from bot.relay import office_key
 from bot.telegram import chats
-from bot.telegram.format import Part, render
+from bot.telegram.format import Part, labels_language, rating_part, render
 from bot.tickets.models import Ticket
 from core.db import read_scope, session_scope
 
@@ -38,6 +39,20 @@ def retry_seconds(exc: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def rating_due(session: Any, message: Message) -> str | None:
+    """The ticket to rate when ``message`` is the notice that a counsellor closed a handover they had taken on
+    (not a withdrawn or never answered request), and it has no rating yet."""
+    handover = (message.extra or {}).get("handover") or {}
+    if message.sender != "system" or handover.get("status") != "closed" or not handover.get("ticket_id"):
+        return None
+    ticket = session.get(Ticket, handover["ticket_id"])
+    if ticket is None or ticket.claimed_at is None or ticket.conversation_id != message.conversation_id:
+        return None
+    if feedback.rated(session=session, conversation_id=message.conversation_id, ticket_id=ticket.id):
+        return None
+    return str(ticket.id)
 
 
 class Delivery:
@@ -138,7 +153,11 @@ class Delivery:
             message = session.scalar(select(Message).where(Message.conversation_id == conversation_id, Message.seq == seq))
             if chat_id is None or message is None:
                 return None
-            return chat_id, render(message.sender, message.text, message.extra)
+            parts = render(message.sender, message.text, message.extra)
+            ticket_id = rating_due(session, message)
+            if ticket_id:
+                parts.append(rating_part(ticket_id, labels_language(message.extra)))
+            return chat_id, parts
 
     def mark_undelivered(self, conversation_id: str, seq: int) -> None:
         with session_scope(self.database_url) as session:

@@ -22,6 +22,12 @@ from core.i18n import render as say
 MAX_CHARS = 4096
 BUTTON_PREFIX = "b:"
 CHOOSE = N_("Bitte wählen Sie:")
+# Feedback (#13): "f:<seq>:j|n" under an answer with offers, "r:<ticket>:<1-5>|x" after a closed handover.
+HELPFUL_PREFIX, RATING_PREFIX, SKIP = "f:", "r:", "x"
+HELPFUL_Q = N_("Hat das geholfen?")
+HELPFUL_YES, HELPFUL_NO = N_("👍 Ja"), N_("👎 Nein")
+RATING_Q = N_("Wie zufrieden waren Sie mit der Beratung?")
+RATING_HINT = N_("1 = gar nicht, 5 = sehr")
 
 
 @dataclass
@@ -156,11 +162,34 @@ def button_rows(buttons: list[Mapping[str, Any]], language: str = "de") -> list[
     return rows
 
 
+def labels_language(extra: Mapping[str, Any] | None) -> str:
+    """Our labels are in the conversation's language, even around a text that had no translation."""
+    extra = extra or {}
+    return str(extra.get("conversation_language") or extra.get("language") or "de")
+
+
+def helpful_part(seq: int, language: str = "de") -> Part:
+    """ "Hat das geholfen?" with 👍 Ja / 👎 Nein, sent after an answer with offers (stored message ``seq``)."""
+    rows = [
+        [
+            InlineKeyboardButton(translate(HELPFUL_YES, language), callback_data=f"{HELPFUL_PREFIX}{seq}:j"),
+            InlineKeyboardButton(translate(HELPFUL_NO, language), callback_data=f"{HELPFUL_PREFIX}{seq}:n"),
+        ]
+    ]
+    return Part(esc(translate(HELPFUL_Q, language)), rows)
+
+
+def rating_part(ticket_id: str, language: str = "de") -> Part:
+    """The rating question 1…5 after a counsellor closed the handover ``ticket_id``."""
+    text = translate(RATING_Q, language) + "\n" + translate(RATING_HINT, language)
+    row = [InlineKeyboardButton(str(n), callback_data=f"{RATING_PREFIX}{ticket_id}:{n}") for n in range(1, 6)]
+    return Part(esc(text), [row])
+
+
 def render(sender: str, text: str | None, extra: Mapping[str, Any] | None) -> list[Part]:
     """One stored Message -> Telegram messages: its text (split), one card per offer, buttons under the last."""
     extra = extra or {}
-    # Our labels are in the conversation's language, even around a text that had no translation.
-    language = str(extra.get("conversation_language") or extra.get("language") or "de")
+    language = labels_language(extra)
     header = ""
     if sender == "counsellor":
         office = ((extra.get("handover") or {}).get("office") or {}).get("name")

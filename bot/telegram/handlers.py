@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
@@ -15,11 +15,22 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot import i18n, privacy  # module import: bot.privacy imports bot.telegram.models
 from bot.conversations import service as conversations
 from bot.deps import run_db
+from bot.feedback import service as feedback
+from bot.feedback.views import MAX_COMMENT
 from bot.plain import ONLY_GERMAN, SWITCHED_OFF, SWITCHED_ON
 from bot.relay import Overloaded, handle_citizen_message
 from bot.telegram import chats
 from bot.telegram.delivery import Delivery
-from bot.telegram.format import BUTTON_PREFIX, plain, render
+from bot.telegram.format import (
+    BUTTON_PREFIX,
+    HELPFUL_PREFIX,
+    RATING_PREFIX,
+    SKIP,
+    helpful_part,
+    labels_language,
+    plain,
+    render,
+)
 from core.db import read_scope, session_scope
 from core.i18n import N_, SOURCE, speaking, translate
 
@@ -68,6 +79,10 @@ DELETE_YES, DELETE_NO = "d:ja", "d:nein"
 LANGUAGE_PREFIX = "l:"
 CHOOSE_LANGUAGE = N_("In welcher Sprache soll ich Ihnen antworten?")
 LANGUAGE_SET = N_("Gut, ich antworte Ihnen ab jetzt auf Deutsch. Schreiben Sie einfach, was Sie suchen.")
+THANKS = N_("Danke für Ihre Rückmeldung.")
+NOTED = N_("Danke, schon notiert.")
+COMMENT_Q = N_("Möchten Sie noch etwas dazu schreiben? (freiwillig)")
+NO_THANKS = N_("Nein danke")
 COMMANDS = [
     ("start", N_("Begrüßung und Datenschutz")),
     ("hilfe", N_("Was der Bildungslotse kann")),
@@ -88,6 +103,9 @@ class Handlers:
         self.app = app
         self.delivery = delivery
         self.settings = app.state.settings
+        # Conversation -> (ticket, message id of the comment question): the citizen's next text is the comment.
+        # In memory: after a restart the next text goes to the assistant again, the rating itself is stored.
+        self.awaiting_comment: dict[str, tuple[str, int | None]] = {}
 
     def register(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(CommandHandler("start", self.start, filters=PRIVATE))
@@ -202,6 +220,9 @@ class Handlers:
         except conversations.InvalidInput as exc:
             await self.say(chat_id, str(exc))
             return
+        if self.conversation_id(chat_id) in self.awaiting_comment:
+            await self.comment(chat_id, text)
+            return
         await self.relay(chat_id, text, text)
 
     async def not_text(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
@@ -213,6 +234,12 @@ class Handlers:
         if query is None or chat is None or chat.type != chat.PRIVATE:
             return
         data = query.data or ""
+        if data.startswith(HELPFUL_PREFIX):
+            await self.vote(query, chat.id, data.removeprefix(HELPFUL_PREFIX))
+            return
+        if data.startswith(RATING_PREFIX):
+            await self.rate(query, chat.id, data.removeprefix(RATING_PREFIX))
+            return
         if data in (DELETE_YES, DELETE_NO):
             await _answer(query)
             language = await run_db(self._language, self.conversation_id(chat.id))  # before it is deleted
@@ -268,10 +295,114 @@ class Handlers:
             return
         for message in result.replies:
             parts = render(message.sender, message.text, message.extra)
+            if parts and message.sender == "bot" and (message.extra or {}).get("offers"):
+                parts.append(helpful_part(message.seq, labels_language(message.extra)))
             if parts:
                 await self.delivery.send_stored(cid, chat_id, message.seq, parts)
         if result.delete_requested:  # the engine's own "delete my data" dialogue
             await self.delete_everything(cid)
+
+    # --- feedback (#13): the same service as POST /api/v1/conversations/{id}/feedback ------------------
+
+    async def vote(self, query: Any, chat_id: int, data: str) -> None:
+        """👍/👎 under an answer with offers: counted once, then the question gives way to the thanks."""
+        seq_text, _, choice = data.partition(":")
+        if not seq_text.isdigit() or choice not in ("j", "n") or not 0 < int(seq_text) < 2**31:
+            await _answer(query, STALE_BUTTON)
+            return
+        cid = self.conversation_id(chat_id)
+        outcome = await run_db(self._vote, cid, int(seq_text), choice == "j")
+        await self._feedback_done(query, chat_id, cid, outcome)
+
+    def _vote(self, cid: str, seq: int, helpful: bool) -> str:
+        with session_scope(self.settings.database_url) as session:
+            conversation = conversations.get(session=session, conversation_id=cid)
+            if conversation is None:
+                return "refused"
+            if feedback.voted(session=session, conversation_id=cid, seq=seq):
+                return "again"
+            try:
+                feedback.helpful(session=session, conversation=conversation, seq=seq, helpful=helpful)
+            except feedback.FeedbackRefused:
+                return "refused"
+            return "new"
+
+    async def rate(self, query: Any, chat_id: int, data: str) -> None:
+        """1…5 after a closed handover, once per ticket; then the optional comment (next text or "Nein danke")."""
+        ticket_id, _, choice = data.rpartition(":")
+        cid = self.conversation_id(chat_id)
+        if choice == SKIP:
+            await _answer(query)
+            self.awaiting_comment.pop(cid, None)
+            await self._edit(query, chat_id, cid, THANKS)
+            return
+        if not ticket_id or choice not in ("1", "2", "3", "4", "5"):
+            await _answer(query, STALE_BUTTON)
+            return
+        outcome = await run_db(self._rate, cid, ticket_id, int(choice))
+        if outcome != "new":
+            await self._feedback_done(query, chat_id, cid, outcome)
+            return
+        await _answer(query)
+        message = getattr(query, "message", None)
+        self.awaiting_comment[cid] = (ticket_id, getattr(message, "message_id", None))
+        language = str(await run_db(self._language, cid))
+        skip = [[InlineKeyboardButton(translate(NO_THANKS, language), callback_data=f"{RATING_PREFIX}{ticket_id}:{SKIP}")]]
+        try:
+            await query.edit_message_text(translate(COMMENT_Q, language), reply_markup=InlineKeyboardMarkup(skip))
+        except TelegramError:
+            await self.say(chat_id, COMMENT_Q, skip, language)
+
+    def _rate(self, cid: str, ticket_id: str, rating: int) -> str:
+        with session_scope(self.settings.database_url) as session:
+            conversation = conversations.get(session=session, conversation_id=cid)
+            if conversation is None:
+                return "refused"
+            if feedback.rated(session=session, conversation_id=cid, ticket_id=ticket_id):
+                return "again"
+            try:
+                feedback.rating(session=session, conversation=conversation, rating=rating, comment=None, ticket_id=ticket_id)
+            except feedback.FeedbackRefused:
+                return "refused"
+            return "new"
+
+    async def comment(self, chat_id: int, text: str) -> None:
+        """The citizen's text after the rating: stored with it for the office (kept 30 days), not sent on."""
+        cid = self.conversation_id(chat_id)
+        ticket_id, question_id = self.awaiting_comment.pop(cid)
+        await run_db(self._comment, cid, ticket_id, text[:MAX_COMMENT])
+        language = str(await run_db(self._language, cid))
+        if question_id is not None:  # the question stays, its "Nein danke" goes
+            with contextlib.suppress(TelegramError):
+                await self.delivery.bot.edit_message_text(translate(COMMENT_Q, language), chat_id=chat_id, message_id=question_id)
+        await self.say(chat_id, THANKS, language=language)
+
+    def _comment(self, cid: str, ticket_id: str, text: str) -> None:
+        with session_scope(self.settings.database_url) as session:
+            conversation = conversations.get(session=session, conversation_id=cid)
+            value = feedback.rated_value(session=session, conversation_id=cid, ticket_id=ticket_id)
+            if conversation is None or value is None:
+                return  # deleted in between: nothing to attach the comment to
+            with contextlib.suppress(feedback.FeedbackRefused):
+                feedback.rating(session=session, conversation=conversation, rating=value, comment=text, ticket_id=ticket_id)
+
+    async def _feedback_done(self, query: Any, chat_id: int, cid: str, outcome: str) -> None:
+        if outcome == "refused":
+            await _answer(query, STALE_BUTTON)
+        elif outcome == "again":
+            language = str(await run_db(self._language, cid))
+            await _answer(query, translate(NOTED, language))
+        else:
+            await _answer(query)
+            await self._edit(query, chat_id, cid, THANKS)
+
+    async def _edit(self, query: Any, chat_id: int, cid: str, text: str) -> None:
+        """The question's message becomes ``text``, which also removes its buttons."""
+        language = str(await run_db(self._language, cid))
+        try:
+            await query.edit_message_text(translate(text, language))
+        except TelegramError:
+            await self.say(chat_id, text, language=language)
 
     def _find_button(self, cid: str, data: str) -> tuple[str, str] | None:
         with read_scope(self.settings.database_url) as session:
