@@ -190,6 +190,10 @@
       feedback(id, seq, helpful) {
         return request("POST", one(id) + "/feedback", { seq, helpful });
       },
+      /** The rating 1–5 after a closed handover, with an optional comment for the office (#13). */
+      rating(id, body) {
+        return request("POST", one(id) + "/feedback", body);
+      },
       /** Switch the reply language or Einfache Sprache: {language} or {plain}. */
       update(id, body) {
         return request("PATCH", one(id), body);
@@ -295,6 +299,12 @@
     helpfulYes: "Ja, das hat geholfen",
     helpfulNo: "Nein, das hat nicht geholfen",
     thanks: "Danke für Ihre Rückmeldung.",
+    rateQ: "Wie zufrieden waren Sie mit der Beratung?",
+    rateHint: "1 = gar nicht, 5 = sehr",
+    rateN: "{number} von 5",
+    commentQ: "Möchten Sie noch etwas dazu schreiben? (freiwillig)",
+    commentSend: "Absenden",
+    commentSkip: "Nein danke",
     cleared: "Ihr Verlauf wurde gelöscht. Sie können neu beginnen.",
     restarted: "Neues Gespräch begonnen.",
     expired: "Das bisherige Gespräch gibt es nicht mehr. Ein neues Gespräch wurde begonnen.",
@@ -345,6 +355,20 @@
     };
   }
 
+  // web/widget/rating.js
+  var MAX_COMMENT = 1e3;
+  function noteHandover(claimed, hv) {
+    if (!hv || typeof hv.ticket_id !== "string" || !hv.ticket_id) return false;
+    if (hv.status === "active") claimed[hv.ticket_id] = true;
+    return hv.status === "closed" && claimed[hv.ticket_id] === true;
+  }
+  function ratingBody(rating, comment) {
+    const n = Number(rating);
+    if (!Number.isInteger(n) || n < 1 || n > 5) return null;
+    const text = typeof comment === "string" ? comment.trim().slice(0, MAX_COMMENT) : "";
+    return { rating: n, comment: text || null };
+  }
+
   // web/widget/offer.js
   function offerFacts(o, t) {
     const distance = o.distance_km != null && !Number.isNaN(Number(o.distance_km)) ? km(o.distance_km) : null;
@@ -377,6 +401,7 @@
   }
 
   // web/widget/render/message.js
+  var ids = 0;
   var SENDERS = ["user", "bot", "counsellor", "system"];
   function richText(text, t) {
     const frag = document.createDocumentFragment();
@@ -436,6 +461,65 @@
     group.replaceWith(thanks);
     return thanks;
   }
+  function ratingGroup(t, onRate, onDone) {
+    const n = ++ids;
+    const group = h("div", {
+      class: "rating",
+      role: "group",
+      "aria-labelledby": "bl-rq" + n,
+      "aria-describedby": "bl-rh" + n
+    });
+    const done = () => {
+      const thanks = thank(group, t);
+      if (onDone) onDone(thanks);
+    };
+    const scale = h("div", { class: "scale" });
+    const rate = (value) => {
+      for (const b of scale.querySelectorAll("button")) b.disabled = true;
+      onRate(ratingBody(value, null)).then((stored) => {
+        if (stored) askComment(value);
+        else for (const b of scale.querySelectorAll("button")) b.disabled = false;
+      });
+    };
+    for (let value = 1; value <= 5; value++) {
+      scale.appendChild(h("button", {
+        type: "button",
+        class: "vote",
+        text: String(value),
+        "aria-label": t("rateN", { number: value }),
+        onclick: () => rate(value)
+      }));
+    }
+    group.append(
+      h("p", { class: "feedback-q", id: "bl-rq" + n, text: t("rateQ") }),
+      h("p", { class: "rating-hint", id: "bl-rh" + n, text: t("rateHint") }),
+      scale
+    );
+    function askComment(value) {
+      const box = h("textarea", { id: "bl-rc" + n, class: "comment", rows: "3", maxlength: "1000" });
+      const send = h("button", { type: "button", class: "btn", text: t("commentSend") });
+      const skip = h("button", { type: "button", class: "btn", text: t("commentSkip"), onclick: done });
+      send.addEventListener("click", () => {
+        const body = ratingBody(value, box.value);
+        if (!body.comment) return done();
+        send.disabled = skip.disabled = true;
+        onRate(body).then((stored) => {
+          if (stored) done();
+          else send.disabled = skip.disabled = false;
+        });
+      });
+      group.removeAttribute("aria-describedby");
+      group.setAttribute("aria-labelledby", "bl-rl" + n);
+      group.replaceChildren(
+        h("label", { class: "feedback-q", id: "bl-rl" + n, for: "bl-rc" + n, text: t("commentQ") }),
+        box,
+        h("div", { class: "row" }, [send, skip])
+      );
+      box.focus();
+      if (group.scrollIntoView) group.scrollIntoView({ block: "nearest" });
+    }
+    return group;
+  }
   function renderMessage(m, t, on) {
     const sender = SENDERS.indexOf(m.sender) >= 0 ? m.sender : "bot";
     const el = h("div", { class: "msg " + sender + (m.error ? " error" : "") });
@@ -458,6 +542,14 @@
         const group = feedbackGroup(t, (helpful) => on.vote(seq, helpful));
         el.appendChild(group);
         if (on.voted && on.voted(seq)) thank(group, t);
+      }
+    }
+    if (sender === "system" && m.handover && on && on.rateable && on.rateable(m.handover)) {
+      const ticket = m.handover.ticket_id;
+      if (on.rated(ticket)) {
+        el.appendChild(h("p", { class: "thanks", text: t("thanks"), tabindex: "-1" }));
+      } else {
+        el.appendChild(ratingGroup(t, (body) => on.rate(ticket, body), on.rateDone));
       }
     }
     const buttons = Array.isArray(m.buttons) ? m.buttons : [];
@@ -582,6 +674,13 @@
       "[dir=rtl] .icon-send{transform:scaleX(-1)}",
       ".vote:hover{background:var(--soft)}",
       ".thanks{margin:8px 0 0;font-size:15px;font-weight:600;color:var(--counsel)}",
+      /* the rating 1–5 after a closed handover (#13) */
+      ".rating{display:flex;flex-direction:column;align-items:center;gap:8px;width:100%;margin-top:8px;font-size:15px;",
+      "  color:var(--muted);text-align:center}",
+      ".rating-hint{margin:0;font-size:14px}",
+      ".scale{display:flex;flex-wrap:wrap;justify-content:center;gap:8px}",
+      ".rating .comment{align-self:stretch;min-height:66px;padding:8px 10px;text-align:start;border:1px solid #6b6b6b;border-radius:8px;resize:vertical;",
+      "  background:#fff;color:var(--ink)}",
       '.menu [aria-pressed=true]::after{content:" ✓";font-weight:700}',
       /* small screens, 200 % zoom, landscape phones: the panel takes the whole window */
       "@media (max-width:479.98px),(max-height:559.98px){",
@@ -784,6 +883,7 @@
       seq: Number.isInteger(saved.seq) ? saved.seq : 0,
       language: typeof saved.language === "string" ? saved.language : null,
       voted: Array.isArray(saved.voted) ? saved.voted.filter(Number.isInteger) : [],
+      rated: Array.isArray(saved.rated) ? saved.rated.filter((v) => typeof v === "string" && v) : [],
       plain: saved.plain === true
     };
   }
@@ -821,6 +921,10 @@
       // the conversation's language, as far as the widget knows
       voted: [],
       // seqs of answers the citizen rated
+      rated: [],
+      // tickets whose handover the citizen rated
+      claimed: {},
+      // tickets seen with a counsellor (their close notice asks for the rating)
       plain: false,
       // Einfache Sprache, as the gateway last confirmed it
       labelsReady: Promise.resolve(),
@@ -861,7 +965,11 @@
       dir: () => labels.dir,
       quickReply,
       vote,
-      voted: (seq) => state.voted.indexOf(seq) >= 0
+      voted: (seq) => state.voted.indexOf(seq) >= 0,
+      rateable: (hv) => noteHandover(state.claimed, hv),
+      rated: (ticket) => state.rated.indexOf(ticket) >= 0,
+      rate,
+      rateDone: () => ui.input.focus()
     };
     let labelsRequest = 0;
     function loadLabels(preferences) {
@@ -994,6 +1102,7 @@
           }
         }
       }
+      noteHandover(state.claimed, m.handover);
       const el = render(m);
       state.seen[m.seq] = el;
       let next = firstUnsent();
@@ -1036,6 +1145,7 @@
         seq: state.lastSeq,
         language: state.language,
         voted: state.voted.slice(-50),
+        rated: state.rated.slice(-20),
         plain: state.plain
       };
       storage.set("localStorage", config.storeKey, JSON.stringify(record));
@@ -1096,6 +1206,8 @@
       state.lastUserSeq = 0;
       state.handoverSeq = 0;
       state.voted = [];
+      state.rated = [];
+      state.claimed = {};
       showHandover(null);
       setUnread(0);
     }
@@ -1146,6 +1258,7 @@
       state.id = saved.id;
       state.language = saved.language;
       state.voted = saved.voted;
+      state.rated = saved.rated;
       state.plain = saved.plain;
       showPlain();
       const gen = state.generation;
@@ -1308,6 +1421,19 @@
           if (state.voted.indexOf(seq) < 0) state.voted.push(seq);
           save();
           ui.input.focus();
+          return true;
+        }
+        addLocal(reason(res, t), true);
+        return false;
+      });
+    }
+    function rate(ticket, body) {
+      const id = state.id;
+      if (!id || !body) return Promise.resolve(false);
+      return api.rating(id, body).then((res) => {
+        if (res.status === 204) {
+          if (state.rated.indexOf(ticket) < 0) state.rated.push(ticket);
+          save();
           return true;
         }
         addLocal(reason(res, t), true);

@@ -62,6 +62,10 @@ export function createApi(api, fetchImpl = (...args) => fetch(...args)) {
     feedback(id, seq, helpful) {
       return request("POST", one(id) + "/feedback", { seq, helpful });
     },
+    /** The rating 1–5 after a closed handover, with an optional comment for the office (#13). */
+    rating(id, body) {
+      return request("POST", one(id) + "/feedback", body);
+    },
     /** Switch the reply language or Einfache Sprache: {language} or {plain}. */
     update(id, body) {
       return request("PATCH", one(id), body);

@@ -19,8 +19,10 @@ test("data-title: trimmed, at most 60 characters, Bildungslotse by default", () 
 
 test("a stored conversation is read defensively", () => {
   assert.deepEqual(parseSaved('{"id":"abc","seq":7,"language":"tr","voted":[4,"x",5],"plain":true}'), {
-    id: "abc", seq: 7, language: "tr", voted: [4, 5], plain: true,
+    id: "abc", seq: 7, language: "tr", voted: [4, 5], rated: [], plain: true,
   });
-  assert.deepEqual(parseSaved('{"id":"abc","seq":3,"plain":"yes"}'), { id: "abc", seq: 3, language: null, voted: [], plain: false });
+  assert.deepEqual(parseSaved('{"id":"abc","seq":3,"plain":"yes"}'), {
+    id: "abc", seq: 3, language: null, voted: [], rated: [], plain: false,
+  });
   for (const bad of [null, "", "{", "[]", '{"id":""}', '{"id":5}', "null"]) assert.equal(parseSaved(bad), null, String(bad));
 });

@@ -37,7 +37,8 @@ test("bound elements follow every switch", () => {
 });
 
 test("every built-in text is a plain German sentence or phrase with only known fields", () => {
-  const fields = { launcherLabel: ["title"], unreadMany: ["count"], start: ["date"], waiting: ["office"], active: ["office"] };
+  const fields = { launcherLabel: ["title"], unreadMany: ["count"], start: ["date"], waiting: ["office"], active: ["office"],
+    rateN: ["number"] };
   for (const [key, text] of Object.entries(GERMAN)) {
     assert.equal(typeof text, "string", key);
     assert.ok(text.trim() === text && text.length > 0, key);

@@ -20,7 +20,7 @@ export function createStorage(win) {
   return { get, set };
 }
 
-/** The stored conversation: {id, seq, language, voted: [seq], plain} or null (anything malformed is null). */
+/** The stored conversation: {id, seq, language, voted: [seq], rated: [ticket id], plain} or null (anything malformed is null). */
 export function parseSaved(raw) {
   let saved;
   try {
@@ -34,6 +34,7 @@ export function parseSaved(raw) {
     seq: Number.isInteger(saved.seq) ? saved.seq : 0,
     language: typeof saved.language === "string" ? saved.language : null,
     voted: Array.isArray(saved.voted) ? saved.voted.filter(Number.isInteger) : [],
+    rated: Array.isArray(saved.rated) ? saved.rated.filter((v) => typeof v === "string" && v) : [],
     plain: saved.plain === true,
   };
 }

@@ -6,6 +6,7 @@ import { h } from "../common/dom.js";
 import { pickLanguage } from "../common/languages.js";
 import { createApi, reason } from "./api.js";
 import { createLabels } from "./labels.js";
+import { noteHandover } from "./rating.js";
 import { renderMessage, setLanguage } from "./render/message.js";
 import { buildUi } from "./render/panel.js";
 import { createStorage, parseSaved } from "./storage.js";
@@ -37,6 +38,8 @@ export function createWidget(win, doc, config) {
     offered: ["de"], // the reply languages of the gateway (from /labels)
     language: null, // the conversation's language, as far as the widget knows
     voted: [], // seqs of answers the citizen rated
+    rated: [], // tickets whose handover the citizen rated
+    claimed: {}, // tickets seen with a counsellor (their close notice asks for the rating)
     plain: false, // Einfache Sprache, as the gateway last confirmed it
     labelsReady: Promise.resolve(),
     wantLabels: null, // the language of the labels last asked for
@@ -73,6 +76,10 @@ export function createWidget(win, doc, config) {
     quickReply,
     vote,
     voted: (seq) => state.voted.indexOf(seq) >= 0,
+    rateable: (hv) => noteHandover(state.claimed, hv),
+    rated: (ticket) => state.rated.indexOf(ticket) >= 0,
+    rate,
+    rateDone: () => ui.input.focus(),
   };
 
   // ---------------------------------------------------------------- language (#12)
@@ -225,6 +232,7 @@ export function createWidget(win, doc, config) {
         }
       }
     }
+    noteHandover(state.claimed, m.handover); // before rendering: a close notice asks if a counsellor was there
     const el = render(m);
     state.seen[m.seq] = el;
     let next = firstUnsent();
@@ -263,7 +271,8 @@ export function createWidget(win, doc, config) {
   function save() {
     if (!state.id) return;
     const record = {
-      id: state.id, seq: state.lastSeq, language: state.language, voted: state.voted.slice(-50), plain: state.plain,
+      id: state.id, seq: state.lastSeq, language: state.language, voted: state.voted.slice(-50),
+      rated: state.rated.slice(-20), plain: state.plain,
     };
     storage.set("localStorage", config.storeKey, JSON.stringify(record));
   }
@@ -332,6 +341,8 @@ export function createWidget(win, doc, config) {
     state.lastUserSeq = 0;
     state.handoverSeq = 0;
     state.voted = [];
+    state.rated = [];
+    state.claimed = {};
     showHandover(null);
     setUnread(0);
   }
@@ -384,6 +395,7 @@ export function createWidget(win, doc, config) {
     state.id = saved.id;
     state.language = saved.language;
     state.voted = saved.voted;
+    state.rated = saved.rated;
     state.plain = saved.plain;
     showPlain();
     const gen = state.generation;
@@ -554,6 +566,21 @@ export function createWidget(win, doc, config) {
         if (state.voted.indexOf(seq) < 0) state.voted.push(seq);
         save();
         ui.input.focus(); // the buttons are gone; the thanks is read out by the log
+        return true;
+      }
+      addLocal(reason(res, t), true);
+      return false;
+    });
+  }
+
+  /** The rating of the handover `ticket` ({rating, comment}): true once stored; remembered for this conversation. */
+  function rate(ticket, body) {
+    const id = state.id;
+    if (!id || !body) return Promise.resolve(false);
+    return api.rating(id, body).then((res) => {
+      if (res.status === 204) {
+        if (state.rated.indexOf(ticket) < 0) state.rated.push(ticket);
+        save();
         return true;
       }
       addLocal(reason(res, t), true);

@@ -1,8 +1,14 @@
-/** One message of the conversation as DOM: bubble, offer cards, quick replies, and 👍/👎 under offers (#13). */
+/**
+ * One message of the conversation as DOM: bubble, offer cards, quick replies, 👍/👎 under offers and the rating
+ * 1–5 under the notice that a handover is closed (#13).
+ */
 import { h } from "../../common/dom.js";
 import { linkify } from "../../common/format.js";
 import { offerFacts } from "../offer.js";
+import { ratingBody } from "../rating.js";
 import { icon } from "./icons.js";
+
+let ids = 0; // ids inside the widget's shadow root, for aria-labelledby / label for
 
 const SENDERS = ["user", "bot", "counsellor", "system"];
 
@@ -72,10 +78,71 @@ export function thank(group, t) {
 }
 
 /**
+ * "Wie zufrieden waren Sie mit der Beratung?" with 1–5 (buttons named "n von 5", the scale explained by its hint),
+ * then the optional comment with "Absenden" and "Nein danke". `onRate(body)` sends {rating, comment} and resolves
+ * true when it was stored; the rating counts at once, a comment is sent with it again (the second replaces it).
+ */
+export function ratingGroup(t, onRate, onDone) {
+  const n = ++ids;
+  const group = h("div", {
+    class: "rating", role: "group", "aria-labelledby": "bl-rq" + n, "aria-describedby": "bl-rh" + n,
+  });
+  const done = () => {
+    const thanks = thank(group, t);
+    if (onDone) onDone(thanks);
+  };
+  const scale = h("div", { class: "scale" });
+  const rate = (value) => {
+    for (const b of scale.querySelectorAll("button")) b.disabled = true;
+    onRate(ratingBody(value, null)).then((stored) => {
+      if (stored) askComment(value);
+      else for (const b of scale.querySelectorAll("button")) b.disabled = false;
+    });
+  };
+  for (let value = 1; value <= 5; value++) {
+    scale.appendChild(h("button", {
+      type: "button", class: "vote", text: String(value), "aria-label": t("rateN", { number: value }),
+      onclick: () => rate(value),
+    }));
+  }
+  group.append(
+    h("p", { class: "feedback-q", id: "bl-rq" + n, text: t("rateQ") }),
+    h("p", { class: "rating-hint", id: "bl-rh" + n, text: t("rateHint") }),
+    scale,
+  );
+
+  function askComment(value) {
+    const box = h("textarea", { id: "bl-rc" + n, class: "comment", rows: "3", maxlength: "1000" });
+    const send = h("button", { type: "button", class: "btn", text: t("commentSend") });
+    const skip = h("button", { type: "button", class: "btn", text: t("commentSkip"), onclick: done });
+    send.addEventListener("click", () => {
+      const body = ratingBody(value, box.value);
+      if (!body.comment) return done();
+      send.disabled = skip.disabled = true;
+      onRate(body).then((stored) => {
+        if (stored) done();
+        else send.disabled = skip.disabled = false;
+      });
+    });
+    group.removeAttribute("aria-describedby");
+    group.setAttribute("aria-labelledby", "bl-rl" + n);
+    group.replaceChildren(
+      h("label", { class: "feedback-q", id: "bl-rl" + n, for: "bl-rc" + n, text: t("commentQ") }),
+      box,
+      h("div", { class: "row" }, [send, skip]),
+    );
+    box.focus();
+    if (group.scrollIntoView) group.scrollIntoView({ block: "nearest" }); // the buttons under the field too
+  }
+  return group;
+}
+
+/**
  * A message element. `on.botName` names the assistant for screen readers (the widget's title), `on.dir()` is
  * the labels' direction;
  * `on.quickReply(payload, title)` for its buttons; `on.vote(seq, helpful)` for answers with
- * offers (resolves true once counted); `on.voted(seq)` tells whether the citizen voted on it already.
+ * offers (resolves true once counted); `on.voted(seq)` tells whether the citizen voted on it already;
+ * `on.rateable(handover)`, `on.rated(ticket)`, `on.rate(ticket, body)` and `on.rateDone(thanks)` for the rating.
  */
 export function renderMessage(m, t, on) {
   const sender = SENDERS.indexOf(m.sender) >= 0 ? m.sender : "bot";
@@ -100,6 +167,14 @@ export function renderMessage(m, t, on) {
       const group = feedbackGroup(t, (helpful) => on.vote(seq, helpful));
       el.appendChild(group);
       if (on.voted && on.voted(seq)) thank(group, t);
+    }
+  }
+  if (sender === "system" && m.handover && on && on.rateable && on.rateable(m.handover)) {
+    const ticket = m.handover.ticket_id;
+    if (on.rated(ticket)) {
+      el.appendChild(h("p", { class: "thanks", text: t("thanks"), tabindex: "-1" }));
+    } else {
+      el.appendChild(ratingGroup(t, (body) => on.rate(ticket, body), on.rateDone));
     }
   }
   const buttons = Array.isArray(m.buttons) ? m.buttons : [];

@@ -108,6 +108,13 @@ export function css(color) {
     "[dir=rtl] .icon-send{transform:scaleX(-1)}",
     ".vote:hover{background:var(--soft)}",
     ".thanks{margin:8px 0 0;font-size:15px;font-weight:600;color:var(--counsel)}",
+    /* the rating 1–5 after a closed handover (#13) */
+    ".rating{display:flex;flex-direction:column;align-items:center;gap:8px;width:100%;margin-top:8px;font-size:15px;",
+    "  color:var(--muted);text-align:center}",
+    ".rating-hint{margin:0;font-size:14px}",
+    ".scale{display:flex;flex-wrap:wrap;justify-content:center;gap:8px}",
+    ".rating .comment{align-self:stretch;min-height:66px;padding:8px 10px;text-align:start;border:1px solid #6b6b6b;border-radius:8px;resize:vertical;",
+    "  background:#fff;color:var(--ink)}",
     ".menu [aria-pressed=true]::after{content:\" ✓\";font-weight:700}",
     /* small screens, 200 % zoom, landscape phones: the panel takes the whole window */
     "@media (max-width:479.98px),(max-height:559.98px){",
