@@ -410,6 +410,7 @@ class Handlers:
 
     async def delete_everything(self, conversation_id: str) -> bool:
         """The one delete-everywhere path (``bot.privacy``), which also removes the chat mapping."""
+        self.awaiting_comment.pop(conversation_id, None)  # the next text is no comment on a deleted rating
         deleted = await run_db(privacy.delete_everywhere, state=self.app.state, conversation_id=conversation_id)
         return deleted.complete  # a chat that never wrote has nothing to delete, and that is no failure
 
