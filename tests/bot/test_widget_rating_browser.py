@@ -26,6 +26,7 @@ from tests.bot.test_widget_browser import (  # noqa: F401 - fixtures
     gateway,
     host_pages,
     log,
+    open_in,
     open_panel,
     page,
     shadow_focus,
@@ -144,3 +145,27 @@ def test_rating_skip_comment_and_none_without_counsellor(page: Page, gateway: Ga
     log(page).get_by_role("button", name="Nein danke").click()
     expect(log(page).locator(".thanks")).to_have_count(1)
     assert ratings(database_url, cid) == [(ticket_id, 2, None)]
+
+
+def test_rating_in_arabic_right_to_left(browser: Any, host_pages: Any, gateway: GatewayThread, database_url: str) -> None:
+    context, page = open_in(browser, host_pages, "ar", {"width": 390, "height": 844})
+    try:
+        page.locator(".launcher").click()
+        expect(page.locator(".msg.bot").first).to_be_visible()
+        cid = conversation_id(page)
+        handover_closed(gateway, database_url, cid)
+        group = page.get_by_role("group", name="ما مدى رضاك عن الاستشارة؟")
+        expect(group).to_be_visible()
+        expect(group).to_contain_text("1 = إطلاقًا، 5 = جدًا")
+        expect(group.get_by_role("button", name="4 من 5")).to_have_text("4")
+        group.scroll_into_view_if_needed()
+        if AXE.exists():
+            assert axe_violations(page) == []
+        page.screenshot(path=str(SHOTS / "feedback-rating-ar-390x844.png"))
+        group.get_by_role("button", name="5 من 5").click()
+        expect(page.get_by_role("textbox", name="هل تودّ إضافة شيء؟ (اختياري)")).to_be_focused()
+        page.get_by_role("button", name="لا، شكرًا").click()
+        expect(page.locator(".thanks")).to_be_visible()
+        assert context.errors == []
+    finally:
+        context.close()
