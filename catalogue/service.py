@@ -31,8 +31,6 @@ FUZZY_CUTOFF = 82
 COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dropped …
 COMMON_MIN_ROWS = 500  # … once they are common enough to cost scanning time
 MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
-TITLE_WEIGHT = 3.0  # the weight of a title word in the index (catalogue.index.FIELD_WEIGHTS)
-IDEAL_SHARE = 0.35  # the best match counts as at least this share of an ideal one (every query word in a title)
 MAX_CANDIDATES = 2000
 
 
@@ -281,10 +279,6 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
         return SearchResult(0, [], place, weights)
     # Relevance is relative to the best match, so a weak match stays weak however near it is.
     best = best_raw or max(r[4] for r in rows.values()) or 1.0
-    if weights:
-        # Under filters ("und online?") the best remaining match may itself be weak: relevance is then measured
-        # against what a match of every query word in a title would score, so that weak matches stay weak.
-        best = max(best, IDEAL_SHARE * TITLE_WEIGHT * sum(weights.values()))
     ranked: list[tuple[float, float, str, float, float | None]] = []
     for oid, (lat, lon, online, key, raw) in rows.items():
         relevance = raw / best

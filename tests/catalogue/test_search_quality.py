@@ -55,20 +55,3 @@ def test_same_town_exact_match_before_far_fuzzy_match(sample_database_url: str) 
         first = result.hits[0]
         assert first.offer.category == "sprache"
         assert first.offer.online or first.distance_km < 10
-
-
-def test_a_narrowing_leaves_no_weak_matches(sample_database_url: str) -> None:
-    """PEKiP online: the sample has none; before the ideal floor the filtered set's best weak match (a parents'
-    counselling found through a synonym, a pneumatics course) became "relevant" relative to itself."""
-    from catalogue.service import SearchQuery, search
-    from core.db import session_scope
-
-    with session_scope(sample_database_url) as session:
-        found = search(session=session, query=SearchQuery(q="pekip", municipality="Bohmte", online=True))
-        titles = [h.offer.title for h in found.hits]
-        assert not any("Pneumatik" in t or "Hydraulik" in t for t in titles), titles
-        assert all(h.relevance >= 0.25 for h in found.hits)
-        onsite = search(session=session, query=SearchQuery(q="pekip", municipality="Bohmte"))
-        assert onsite.hits and all("PEKiP" in h.offer.title for h in onsite.hits[:3])
-        online = search(session=session, query=SearchQuery(q="deutschkurs", municipality="Melle", online=True))
-        assert online.total >= 3 and all(h.offer.online for h in online.hits)
