@@ -115,18 +115,18 @@ def test_rating_and_comment_after_closed_handover(
 
     # the next text is the comment: stored with the rating, not sent to the assistant
     calls = len(engine.received)
-    assert post(tg, message_update(chat, "Sehr freundlich, danke!")) == 200
+    assert post(tg, message_update(chat, "Sehr hilfsbereit, vielen Dank!")) == 200
     wait_sent(fake, chat, THANKS)
     assert len(engine.received) == calls
-    assert rows_of(tg_settings.database_url, cid, "rating") == [(None, None, 4, "Sehr freundlich, danke!", ticket_id)]
+    assert rows_of(tg_settings.database_url, cid, "rating") == [(None, None, 4, "Sehr hilfsbereit, vielen Dank!", ticket_id)]
     comments = tg.get("/api/v1/feedback/comments", headers=headers).json()
-    assert {"rating": 4, "comment": "Sehr freundlich, danke!"}.items() <= comments[0].items()
+    assert {"rating": 4, "comment": "Sehr hilfsbereit, vielen Dank!"}.items() <= comments[0].items()
 
     # once per ticket: a second press is answered, nothing changes; the text after that goes to the assistant
     before = answered(fake, NOTED)
     assert post(tg, callback_update(chat, f"r:{ticket_id}:1")) == 200
     fake.wait_for(lambda: answered(fake, NOTED) > before)
-    assert rows_of(tg_settings.database_url, cid, "rating") == [(None, None, 4, "Sehr freundlich, danke!", ticket_id)]
+    assert rows_of(tg_settings.database_url, cid, "rating") == [(None, None, 4, "Sehr hilfsbereit, vielen Dank!", ticket_id)]
     assert post(tg, message_update(chat, "Noch eine Frage")) == 200
     fake.wait_for(lambda: engine.received and engine.received[-1] == (cid, "Noch eine Frage"))
 
