@@ -69,8 +69,7 @@ class CitizenFormValidation(FormValidationAction, ABC):
                 SlotSet("requested_slot", None),
             ]
         requested = tracker.get_slot("requested_slot")
-        contact = contact_details(said) if self.contact_slot else None
-        if contact and self.contact_slot:
+        if self.contact_slot and (contact := contact_details(said)):
             dispatcher.utter_message(text=CONTACT_NOTED)
             kept = " ".join(filter(None, (tracker.get_slot(self.contact_slot), contact)))[:200]
             events: list[EventType] = [SlotSet(self.contact_slot, kept), *self.contact_events(contact)]

@@ -13,7 +13,7 @@ never switch. A conversation switches when the citizen clearly writes another la
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -58,9 +58,10 @@ def confidences(text: str, codes: tuple[str, ...]) -> list[tuple[str, float]]:
     return [(v.language.iso_code_639_1.name.lower(), float(v.value)) for v in values]
 
 
+@lru_cache(maxsize=256)
 def _without_place(text: str) -> str:
     """The message without the place it names: "I need a german course in Osnabrück" read 0.81 German, without
-    "Osnabrück" it reads English."""
+    "Osnabrück" it reads English. Cached: the gateway asks ``detect_switch`` and ``writes_in`` of the same message."""
     place = query.parse(text).place_text
     return re.sub(re.escape(place), " ", text, flags=re.IGNORECASE) if place else text
 
