@@ -15,16 +15,17 @@ import io
 import json
 import math
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from catalogue.index import embed_missing, index_offer
+from catalogue.index import embed_missing, row_tags, row_terms, row_text_key, write_index
 from catalogue.models import CATEGORIES, FUNDING, PROVIDER_TYPES, SECTORS, TARGET_GROUPS, Offer, Provider
 from catalogue.places import Place, resolve_place, resolve_postcode
 
@@ -46,10 +47,24 @@ class ImportReport:
     rejected: list[RejectedRow] = field(default_factory=list)
     applied: bool = True
     ignored_columns: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per phase (check, terms, offers, …)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # this process's CPU time per phase
+
+    def lap(self, phase: str, since: tuple[float, float]) -> tuple[float, float]:
+        """Adds the wall and CPU time since ``since`` (an earlier lap or ``clock()``) to ``phase``."""
+        now = clock()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now[0] - since[0]
+        self.cpu_seconds[phase] = self.cpu_seconds.get(phase, 0.0) + now[1] - since[1]
+        return now
 
     @property
     def valid(self) -> int:
         return self.created + self.updated + self.unchanged
+
+
+def clock() -> tuple[float, float]:
+    """(wall, CPU) seconds now, for ``ImportReport.lap``."""
+    return time.perf_counter(), time.process_time()
 
 
 class InvalidRow(ValueError):
@@ -530,61 +545,110 @@ def import_rows(
     progress: bool = False,
 ) -> ImportReport:
     report = ImportReport()
+    mark = clock()
     clean, report.rejected = check_rows(session=session, rows=rows, source=source, progress=progress)
+    report.lap("check", mark)
     if strict and report.rejected:
         report.applied = False
         return report
-    providers = {(p.name): p for p in session.scalars(select(Provider))}
-    # Batched: the offers already known are read per block of ids, and the session flushes once per block
-    # instead of before every lookup and delete (autoflush), which cost 70 % of an import (10 000 offers: 90 s).
-    known: dict[str, Offer] = {}
-    ids = [offer_id(row["source"], row["source_id"]) for row in clean]
-    for start in range(0, len(ids), IMPORT_BLOCK):
-        known.update((o.id, o) for o in session.scalars(select(Offer).where(Offer.id.in_(ids[start : start + IMPORT_BLOCK]))))
+    session.flush()  # whatever the caller left pending, before the bulk statements bypass the unit of work
     with session.no_autoflush:
-        _upsert(session=session, clean=clean, known=known, providers=providers, report=report, progress=progress)
-    session.flush()
+        providers = _provider_ids(session=session, clean=clean)
+        _store(session=session, clean=clean, providers=providers, report=report, progress=progress)
     if report.created or report.updated:
         from catalogue.versioned import bump_catalogue_version
 
+        mark = clock()
         embed_missing(session=session, progress=progress)
+        mark = report.lap("vectors", mark)
         bump_catalogue_version(session=session)
+        report.lap("version", mark)
     return report
 
 
-IMPORT_BLOCK = 1000
+# Offers per block: known offers are read, and new ones written, with one statement per table and block.
+IMPORT_BLOCK = 2000
+OFFER_TABLE = cast(Table, Offer.__table__)
+_UPDATE_OFFER = (
+    update(OFFER_TABLE)
+    .where(OFFER_TABLE.c.id == bindparam("_id"))
+    .values({c.key: bindparam(c.key) for c in OFFER_TABLE.columns if c.key not in ("id", "imported_at")})
+)
 
 
-def _upsert(
+def _provider_ids(*, session: Session, clean: list[dict[str, Any]]) -> dict[str, int]:
+    """Provider name -> id; providers the file names for the first time are created (type of their first row)."""
+    ids: dict[str, int] = {name: pid for name, pid in session.execute(select(Provider.name, Provider.id))}
+    new: dict[str, Provider] = {}
+    for row in clean:
+        name, ptype = row["provider"]
+        if name not in ids and name not in new:
+            new[name] = Provider(name=name, type=ptype)
+    if new:
+        session.add_all(new.values())
+        session.flush()
+        ids.update((name, p.id) for name, p in new.items())
+    return ids
+
+
+def _store(
     *,
     session: Session,
     clean: list[dict[str, Any]],
-    known: dict[str, Offer],
-    providers: dict[str, Provider],
+    providers: dict[str, int],
     report: ImportReport,
     progress: bool,
 ) -> None:
-    for n, row in enumerate(tqdm(clean, desc="Importieren", unit="Angebot", disable=not progress), 1):
-        name, ptype = row.pop("provider")
-        provider = providers.get(name)
-        if provider is None:
-            provider = providers[name] = Provider(name=name, type=ptype)
-            session.add(provider)
-            session.flush()
-        row["provider_id"] = provider.id
-        oid = offer_id(row["source"], row["source_id"])
-        existing = known.get(oid)
-        if existing is None:
-            offer = Offer(id=oid, **row)
-            session.add(offer)
-            index_offer(session=session, offer=offer, provider_name=name)
-            report.created += 1
-        elif any(getattr(existing, k) != v for k, v in row.items()):
-            for k, v in row.items():
-                setattr(existing, k, v)
-            index_offer(session=session, offer=existing, provider_name=name)
-            report.updated += 1
-        else:
-            report.unchanged += 1
-        if n % IMPORT_BLOCK == 0:
-            session.flush()
+    """Insert new offers and update changed ones with their terms and tags, one block of rows at a time.
+
+    Core bulk statements (executemany; insertmanyvalues on PostgreSQL) instead of one ORM object per offer and
+    per term: the unit of work cost 4/5 of an import's CPU time (10 000 new offers on SQLite, measured)."""
+    updated_ids: list[str] = []
+    with tqdm(total=len(clean), desc="Importieren", unit="Angebot", disable=not progress) as bar:
+        for start in range(0, len(clean), IMPORT_BLOCK):
+            block = clean[start : start + IMPORT_BLOCK]
+            mark = clock()
+            ids = [offer_id(row["source"], row["source_id"]) for row in block]
+            known = {r.id: r for r in session.execute(select(OFFER_TABLE).where(OFFER_TABLE.c.id.in_(ids)))}
+            mark = report.lap("known", mark)
+            created: list[dict[str, Any]] = []
+            changed: list[dict[str, Any]] = []
+            entries: list[tuple[str, dict[str, float], set[tuple[str, str]]]] = []
+            for oid, raw in zip(ids, block, strict=True):
+                row = dict(raw)
+                name = row.pop("provider")[0]
+                row["provider_id"] = providers[name]
+                existing = known.get(oid)
+                if existing is not None and all(existing._mapping[k] == v for k, v in row.items()):
+                    report.unchanged += 1
+                    continue
+                row["text_key"] = row_text_key(row)
+                entries.append((oid, row_terms(row, name), row_tags(row)))
+                if existing is None:
+                    row["id"] = oid
+                    created.append(row)
+                else:
+                    row["_id"] = oid
+                    changed.append(row)
+            mark = report.lap("terms", mark)
+            if created:
+                session.execute(insert(OFFER_TABLE), created)
+            if changed:
+                session.execute(_UPDATE_OFFER, changed)
+            mark = report.lap("offers", mark)
+            replaced = [row["_id"] for row in changed]
+            write_index(session=session, entries=entries, replace=replaced)
+            report.lap("index", mark)
+            report.created += len(created)
+            report.updated += len(changed)
+            updated_ids += replaced
+            bar.update(len(block))
+    _expire_offers(session, updated_ids)
+
+
+def _expire_offers(session: Session, ids: list[str]) -> None:
+    """Offers this session had loaded before the import must not keep their old values (or old terms)."""
+    wanted = set(ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Offer) and obj.id in wanted:
+            session.expire(obj)

@@ -259,6 +259,7 @@ def _lemma_table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=200_000)  # an import of many offers looks up the same words over and over
 def lemma(word: str) -> str:
     """Lemma of one word; for unknown compounds the head is lemmatised ("Krabbelgruppen" -> "krabbelgruppe")."""
     table = _lemma_table()

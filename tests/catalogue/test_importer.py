@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from catalogue import importer, semantic
 from catalogue.importer import ImportFileError, import_file
-from catalogue.models import Offer, OfferTerm
+from catalogue.index import embed_text, offer_terms
+from catalogue.models import Offer, OfferTag, OfferTerm, OfferVector, Provider
 from cli.main import main, setup_database
 from core.db import read_scope
 
@@ -100,6 +102,62 @@ def test_csv_bad_row_line_numbers(session, tmp_path: Path) -> None:
     report = import_file(session=session, path=path, source="csvbad")
     assert report.created == 1
     assert [(r.line, r.source_id) for r in report.rejected] == [(3, "c2"), (4, "c3")]
+
+
+# --- bulk storing in blocks ----------------------------------------------------------------------
+
+
+def stored_terms(session, oid: str) -> dict[str, float]:
+    return dict(session.execute(select(OfferTerm.term, OfferTerm.weight).where(OfferTerm.offer_id == oid)).all())
+
+
+def stored_tags(session, oid: str) -> set[tuple[str, str]]:
+    return set(session.execute(select(OfferTag.kind, OfferTag.value).where(OfferTag.offer_id == oid)).all())
+
+
+def test_import_in_blocks_creates_updates_and_keeps_offers(session, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(importer, "IMPORT_BLOCK", 2)  # five offers in three blocks
+    provider = {"name": "Blockweise e. V.", "type": "verein"}
+    first = [
+        {**GOOD, "source_id": f"k{i}", "title": f"Töpferkurs {i}", "description": "Drehscheibe und Glasur",
+         "provider": provider, "target_groups": ["eltern"], "languages": ["Deutsch", "Türkisch"]}
+        for i in range(5)
+    ]  # fmt: skip
+    report = import_file(session=session, path=write(tmp_path, first), source="blk")
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (5, 0, 0, [])
+    loaded = session.get(Offer, "blk-k2")  # held by the session while the next import changes it
+    assert loaded is not None and loaded.title == "Töpferkurs 2"
+    second = [
+        first[0], first[1], {**first[2], "title": "Nähkurs am Abend"}, {**first[3], "target_groups": ["kinder"]},
+        first[4], {**GOOD, "source_id": "k5", "provider": {"name": "Noch ein Anbieter"}},
+    ]  # fmt: skip
+    report = import_file(session=session, path=write(tmp_path, second), source="blk")
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (1, 2, 3, [])
+    assert loaded.title == "Nähkurs am Abend"  # not the value read before the import
+    for oid in ("blk-k0", "blk-k2", "blk-k3", "blk-k5"):
+        offer = session.get(Offer, oid)
+        # the bulk path stores exactly the terms of the stored offer, and its text key
+        assert stored_terms(session, oid) == offer_terms(offer, offer.provider.name)
+        assert offer.text_key == semantic.text_key(embed_text(offer.title, offer.keywords, offer.category))
+        assert session.get(OfferVector, offer.text_key) is not None
+    assert "naehkurs" in stored_terms(session, "blk-k2") and "toepferkurs" not in stored_terms(session, "blk-k2")
+    assert stored_tags(session, "blk-k3") == {("target_group", "kinder"), ("language", "deutsch"), ("language", "türkisch")}
+    assert stored_tags(session, "blk-k5") == {("language", "deutsch")}
+    providers = {p.name: p.type for p in session.scalars(select(Provider).where(Provider.name.like("%nbieter%")))}
+    assert providers["Noch ein Anbieter"] == "bildungstraeger"
+    assert session.get(Offer, "blk-k0").provider.type == "verein"
+
+
+def test_offers_sharing_a_description_keep_their_own_title_terms(session, tmp_path: Path) -> None:
+    rows = [
+        {**GOOD, "source_id": "d1", "title": "Gabelstaplerschein", "description": "Theorie und Praxis"},
+        {**GOOD, "source_id": "d2", "title": "Schweißerkurs", "description": "Theorie und Praxis"},
+    ]
+    import_file(session=session, path=write(tmp_path, rows), source="desc")
+    stapler, schweiss = stored_terms(session, "desc-d1"), stored_terms(session, "desc-d2")
+    assert stapler["gabelstaplerschein"] == 3.0 and "schweisserkurs" not in stapler
+    assert schweiss["schweisserkurs"] == 3.0 and "gabelstaplerschein" not in schweiss
+    assert stapler["theorie"] == schweiss["theorie"] == 1.0
 
 
 # --- row-level problems never abort the import ----------------------------------------------------
