@@ -62,8 +62,9 @@ format: $(APP)
 	.venv/bin/ruff format .
 	.venv/bin/ruff check --fix .
 
-bench: $(APP) $(ENGINE)  ## search, chat-turn and load benchmarks, numbers to stdout
+bench: $(APP) $(ENGINE)  ## search, import, chat-turn and load benchmarks, numbers to stdout
 	.venv/bin/python -m tests.bench.search_bench --sizes 10000,100000,1000000
+	.venv/bin/python -m tests.bench.import_bench --sizes 10000,100000
 	.venv/bin/python -m tests.bench.chat_bench
 	.venv/bin/python -m tests.bench.load_bench --profile sqlite
 	if [ -n "$$BILDUNGSLOTSE_TEST_POSTGRES_URL" ] && [ -n "$$BILDUNGSLOTSE_TEST_REDIS_URL" ]; then \
