@@ -1,5 +1,6 @@
 """Answers about the offers of the last reply: which card is meant ("der dritte", "der in Bohmte") and what
-the catalogue says about it (start, place, contact, registration, price, age, times, childcare, access).
+the catalogue says about it (start, place, contact, registration, price, age, level, times, childcare,
+access).
 What the data does not hold is said plainly, with who can tell."""
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ _ORDINAL = re.compile(r"\b(erst|zweit|dritt|viert|fuenft)(e|er|es|en|em)?\b|\b([
 _LAST = re.compile(r"\bletzte[nmrs]?\b")
 ASPECTS: list[tuple[str, re.Pattern[str]]] = [
     ("contact", re.compile(r"nummer|telefon|anruf|kontakt|e-?mail|erreich")),
-    ("register", re.compile(r"anmeld|melde ich|registr|buchen|link|platz|plaetze")),
-    ("price", re.compile(r"kost|preis|teuer|gebuehr|bezahl|kostenlos|umsonst")),
+    ("register", re.compile(r"anmeld|melde ich|registr|buchen|link|platz|plaetze|hingeh|einfach hin|vorbei")),
+    ("price", re.compile(r"kost|preis|teuer|gebuehr|bezahl|\bzahl(e|en|t|st)?\b|umsonst")),
     ("age", re.compile(r"alter|jahr|jaehrig|geeignet|passt|baby|kind|sohn|tochter|mitmachen")),
+    ("level", re.compile(r"niveau|level|anfaenger|fortgeschritten|vorkenntnis|sprachstufe|\b[abc][12]\b")),
     ("childcare", re.compile(r"kinderbetreuung|betreuung")),
     ("access", re.compile(r"barriere|rollstuhl|aufzug|stufen")),
     ("place", re.compile(r"\bwo\b|adresse|ort\b|hinkomm|strasse|online oder")),
-    ("when", re.compile(r"wann|beginn|start|faengt|los|termin|uhr|tag|dauer|wie lange|wie oft")),
+    ("when", re.compile(r"wann|beginn|start|faengt|\blos\b|termin|uhr|tag|dauer|wie lange?\b|wie oft")),
 ]
+# Language levels as offers name them in title, keywords or description ("Deutsch B1", "A1–A2").
+_LEVEL_CODE = re.compile(r"\b([ABC][12])\b")
+_BEGINNERS = re.compile(r"anfänger|einsteiger|grundkurs|ohne vorkenntnisse", re.IGNORECASE)
 WEEKDAY_NAMES = ["montags", "dienstags", "mittwochs", "donnerstags", "freitags", "samstags", "sonntags"]
 
 
@@ -151,6 +156,16 @@ def _age(offer: Offer, _: dt.date, text: str) -> str:
     return span
 
 
+def _level(offer: Offer, _: dt.date, __: str) -> str:
+    said = " ".join((offer.title, " ".join(offer.keywords or []), offer.description or ""))
+    codes = sorted(set(_LEVEL_CODE.findall(said)))
+    if codes:
+        return N_("Niveau: {levels}.").format(levels=", ".join(codes))
+    if _BEGINNERS.search(said):
+        return N_("Das Angebot ist für Anfängerinnen und Anfänger.")
+    return N_("Ein Niveau nennt der Anbieter nicht.")
+
+
 def _childcare(offer: Offer, _: dt.date, __: str) -> str:
     if offer.childcare:
         return N_("Während des Kurses gibt es eine Kinderbetreuung.")
@@ -171,5 +186,5 @@ def _overview(offer: Offer, today: dt.date, text: str) -> str:
 
 _ANSWERS = {
     "when": _when, "place": _place, "contact": _contact, "register": _register, "price": _price, "age": _age,
-    "childcare": _childcare, "access": _access, "overview": _overview,
+    "level": _level, "childcare": _childcare, "access": _access, "overview": _overview,
 }  # fmt: skip

@@ -27,6 +27,27 @@ def test_what_is_asked() -> None:
     assert aspects("wie melde ich mich da an?") == ["register"]
     assert "age" in aspects("passt das für meinen sechsjährigen?")
     assert aspects("erzähl mehr") == ["overview"]
+    # found by talking to the engine: each of these asked back "Welches der Angebote meinen Sie?"
+    assert aspects("welches niveau hat der kurs") == ["level"]
+    assert aspects("kann ich da einfach hingehen") == ["register"]
+    assert aspects("was muss ich für den zweiten zahlen") == ["price"]
+    assert aspects("wie lang geht der kurs") == ["when"]
+    assert aspects("ist der erste kostenlos") == ["price"]  # "los" in "kostenlos" is no question about the start
+
+
+def test_level_is_read_from_what_the_offer_says() -> None:
+    from types import SimpleNamespace
+
+    from actions.offer_facts import _level
+
+    def offer(title: str, description: str = "", keywords: list[str] | None = None) -> object:
+        return SimpleNamespace(title=title, description=description, keywords=keywords or [])
+
+    assert _level(offer("Deutsch B1 am Abend", "Vorbereitung auf B2"), None, "") == "Niveau: B1, B2."  # type: ignore[arg-type]
+    assert _level(offer("Englisch", "für Anfänger ohne Vorkenntnisse"), None, "") == (  # type: ignore[arg-type]
+        "Das Angebot ist für Anfängerinnen und Anfänger."
+    )
+    assert _level(offer("PEKiP"), None, "") == "Ein Niveau nennt der Anbieter nicht."  # type: ignore[arg-type]
 
 
 def _shown(database_url: str) -> list[dict[str, str]]:

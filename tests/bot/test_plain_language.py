@@ -43,7 +43,8 @@ MAX_AVERAGE, MAX_SENTENCE, MIN_FLESCH, FLESCH_FROM_WORDS = 9.0, 15, 70.0, 5
 SAMPLES: dict[str, Any] = {
     "address": "Am Markt 1, 49324 Melle", "age": 3, "amount": 120, "count": 2, "date": "10.01.2027", "day": "Montag",
     "details": "Rampe am Eingang", "email": "info@example.de", "expect": "Sie bekommen bald eine Antwort.", "first": 1,
-    "high": 6, "hours": 20, "km": 5, "last": 5, "low": 3, "minutes": 30, "name": "Bildungs-Gutschein", "number": 1,
+    "high": 6, "hours": 20, "km": 5, "last": 5, "levels": "A1, A2", "low": 3, "minutes": 30,
+    "name": "Bildungs-Gutschein", "number": 1,
     "office": "Bildungsbüro Ost (Melle)", "other": "Bildungsbüro Nord (Bersenbrück)", "others": "Gesmold",
     "phone": "05422 123", "place": "Melle", "price": "kostenlos", "programmes": "Bildungs-Gutschein", "provider": "VHS",
     "reason": "Feiertag", "schedule": "montags 9 Uhr", "shown": 5, "time": "9:00", "title": "Deutschkurs A1",
