@@ -15,7 +15,6 @@ from rasa_sdk.events import UserUtteranceReverted
 
 from actions.base import MessagesAction
 from actions.offer_search import COUNSELLOR_BUTTON, TOPIC_BUTTONS
-from catalogue.query import offer_words, parse
 from core.i18n import N_
 
 READINGS = {
@@ -126,15 +125,7 @@ SEARCH_ENTITIES = {"topic", "municipality", "postcode", "age", "target_group", "
 
 
 def means_search(tracker: Tracker) -> bool:
-    """Unsure, but a search is among the two likely readings and the message names a search or an offer."""
     message = tracker.latest_message or {}
     ranking = [r.get("name") for r in message.get("intent_ranking", []) if r.get("name") != "nlu_fallback"][:2]
     entities = {e.get("entity") for e in message.get("entities", [])}
-    if not set(ranking) & SEARCH_READINGS:
-        return False
-    if set(ranking) <= SEARCH_READINGS and entities & SEARCH_ENTITIES:
-        return True
-    # "nachhilfe für mein sohn" wavered between a search and a question about shown offers (the child): the
-    # parser's offer words decide, as they do for out of scope (actions/out_of_scope.py: rescued_search).
-    text = str(message.get("text") or "")
-    return not text.startswith("/") and bool(offer_words(parse(text).topic_words))
+    return bool(ranking) and set(ranking) <= SEARCH_READINGS and bool(entities & SEARCH_ENTITIES)

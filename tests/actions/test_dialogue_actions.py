@@ -279,15 +279,3 @@ def test_out_of_scope_is_not_the_last_word() -> None:
     for text in ("kann ich hier meinen führerschein machen", "wie wird das wetter morgen", "ich lösche gleich die app"):
         [said] = [e["said"] for e in events(text) if "said" in e]
         assert said["text"].startswith("Dabei kann ich leider nicht helfen."), text
-
-
-def test_unsure_between_a_search_and_a_follow_up_searches_when_an_offer_is_named() -> None:
-    """Through the engine, "nachhilfe für mein sohn" wavered between search_offers and ask_offer_detail."""
-    from actions.clarify import means_search
-
-    ranking = [{"name": "nlu_fallback", "confidence": 0.45}, {"name": "search_offers", "confidence": 0.44},
-               {"name": "ask_offer_detail", "confidence": 0.40}]  # fmt: skip
-    assert means_search(make_tracker(intent="nlu_fallback", text="nachhilfe für mein sohn", ranking=ranking))
-    assert not means_search(make_tracker(intent="nlu_fallback", text="passt das für mein sohn", ranking=ranking))
-    other = [{"name": "ask_funding", "confidence": 0.44}, {"name": "ask_office", "confidence": 0.40}]
-    assert not means_search(make_tracker(intent="nlu_fallback", text="nachhilfe für mein sohn", ranking=other))
