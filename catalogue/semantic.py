@@ -129,8 +129,8 @@ def _load_matrix(session: Session) -> _Matrix:
 _MATRIX = PerCatalogueVersion(_load_matrix)
 
 
-def match(*, session: Session, text: str, model: Embedder | None = None, min_margin: float = MIN_MARGIN) -> SemanticMatch | None:
-    """How close each offer text is to the query; None when no text stands out by ``min_margin`` (letters, small talk)."""
+def match(*, session: Session, text: str, model: Embedder | None = None) -> SemanticMatch | None:
+    """How close each offer text is to the query; None when no text stands out (letters, small talk)."""
     index = _MATRIX.get(session)
     if not text.strip() or not index.keys:
         return None
@@ -138,7 +138,7 @@ def match(*, session: Session, text: str, model: Embedder | None = None, min_mar
     typical = float(np.median(sims))
     best = float(sims.max())
     margin = best - typical
-    if margin < min_margin:
+    if margin < MIN_MARGIN:
         return None
     k = min(CANDIDATE_KEYS, len(sims))
     top = np.argpartition(-sims, k - 1)[:k]

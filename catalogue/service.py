@@ -207,48 +207,19 @@ def _sql_distance_factor(place: Place) -> Any:
 
 
 LEXICAL_SHARE = 0.6  # lexical relevance weighs this much in the fused score, the semantic similarity the rest
-TITLE_WEIGHT = 3.0  # the weight of a title word in the index (catalogue.index.FIELD_WEIGHTS)
-FULL_COVERAGE = 0.5  # a best lexical match below this share of an ideal one (every query word in a title) is weak …
-WEAK_SEMANTIC_SHARE = 0.7  # … and meaning then weighs up to this much (at coverage 0) …
-WEAK_MIN_MARGIN = 0.035  # … and is heard from this lead of the best text on (semantic.MIN_MARGIN otherwise)
 
 
-def coverage(best_raw: float, weights: dict[str, float]) -> float | None:
-    """How well the best lexical match covers the query: its score as a share of an ideal match (every query word
-    in a title); None without a lexical match."""
-    total = sum(weights.values())
-    return best_raw / (TITLE_WEIGHT * total) if best_raw > 0 and total > 0 else None
-
-
-def semantic_share(covered: float | None) -> float:
-    """The weight of meaning in the fused relevance: 1 - LEXICAL_SHARE for a good word match, rising linearly to
-    WEAK_SEMANTIC_SHARE as the best word match gets weaker (a paraphrase shares only generic words with offers)."""
-    share = 1 - LEXICAL_SHARE
-    if covered is not None and covered < FULL_COVERAGE:
-        share += (WEAK_SEMANTIC_SHARE - share) * (1 - covered / FULL_COVERAGE)
-    return share
-
-
-def fuse(*, lexical: float | None, semantic: float, share: float | None = None) -> float:
+def fuse(*, lexical: float | None, semantic: float) -> float:
     """One relevance from both signals (each 0..1, relative to the query's best match).
 
     A linear blend keeps both readable: an exact word match with a fitting meaning scores highest, a
     lexical match with an unrelated meaning (Spanish "für Anfänger" for "Computerkurs für Anfänger")
     drops behind, and a match in meaning alone can still reach the results when no word is shared.
     With no known query word, meaning is all there is.
-
-    ``share`` (the weight of meaning, ``semantic_share``) depends on the query: 0.4 while the best word match
-    covers at least FULL_COVERAGE of an ideal match, rising to 0.7 as it gets weaker; and a meaning whose best
-    text leads the typical one by only WEAK_MIN_MARGIN..MIN_MARGIN is heard only then. Measured on
-    tests/search_queries.yml (P@3 / first right): fixed 0.6/0.4 with the absolute margin 0.065: all 0.737/0.738,
-    paraphrase 0.123/0.118; with this rule all 0.753/0.758, paraphrase 0.181/0.176, no kind lower. Lowering the
-    margin for every query instead (0.045, 0.035) reached 0.753–0.764 overall but cost time_feature and refine
-    0.011 each (a clear word match lost its place to a vague meaning).
     """
     if lexical is None:
         return semantic
-    share = 1 - LEXICAL_SHARE if share is None else share
-    return (1 - share) * lexical + share * semantic
+    return LEXICAL_SHARE * lexical + (1 - LEXICAL_SHARE) * semantic
 
 
 def search(*, session: Session, query: SearchQuery, today: dt.date | None = None) -> SearchResult:
@@ -265,9 +236,7 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
 
     weights = query_weights(session, query.q) if query.q.strip() else {}
     said = (query.meaning or query.q).strip()
-    meaning = semantic.match(session=session, text=said, min_margin=WEAK_MIN_MARGIN) if said and semantic.enabled() else None
-    if meaning is not None and not weights and meaning.margin < semantic.MIN_MARGIN:
-        meaning = None  # with no word match at all, meaning alone must stand out clearly (noise, small talk)
+    meaning = semantic.match(session=session, text=said) if said and semantic.enabled() else None
     if query.q.strip() and not weights and meaning is None:
         return SearchResult(0, [], place, {})
     # Rank on light rows (id, score, coordinates); load whole offers only for the requested page.
@@ -300,10 +269,6 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
             best_raw = float(r[6] or 0.0)
     elif not query.q.strip() and meaning is None:
         rows = {r[0]: (r[1], r[2], r[3], r[4], 1.0) for r in session.execute(select(*light).where(*conds).limit(MAX_CANDIDATES))}
-    covered = coverage(best_raw, weights)
-    if meaning is not None and meaning.margin < semantic.MIN_MARGIN and (covered is None or covered >= FULL_COVERAGE):
-        # A less clear meaning is heard only where the words match weakly ("paletten bewegen" -> PEKiP "Bewegen").
-        meaning = None
     if meaning is not None and meaning.candidates:
         # Offers whose text is among the closest in meaning join the lexical candidates ("Hilfe bei den
         # Hausaufgaben" finds "Lernförderung" with no word in common).
@@ -315,11 +280,10 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
     # Relevance is relative to the best match, so a weak match stays weak however near it is.
     best = best_raw or max(r[4] for r in rows.values()) or 1.0
     ranked: list[tuple[float, float, str, float, float | None]] = []
-    share = semantic_share(covered)
     for oid, (lat, lon, online, key, raw) in rows.items():
         relevance = raw / best
         if meaning is not None:
-            relevance = fuse(lexical=relevance if weights else None, semantic=meaning.relevance(key), share=share)
+            relevance = fuse(lexical=relevance if weights else None, semantic=meaning.relevance(key))
         if relevance < MIN_RELEVANCE:
             continue
         distance = None
