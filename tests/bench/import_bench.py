@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import tempfile
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ from catalogue.text import warm_up
 from cli.main import setup_database
 from core.db import dispose, session_scope
 from tests.bench.import_file import synthetic
-from tests.bench.search_bench import drop_postgres, fresh_postgres
+from tests.bench.search_bench import add_backend_options, chosen_backends, drop_postgres, fresh_postgres
 
 PHASES = ("read", "check", "known", "terms", "offers", "index", "vectors", "version", "commit")
 
@@ -78,14 +77,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="numbers of new offers, comma-separated")
     parser.add_argument("--reimport", action="store_true", help="import each file a second time (all unchanged)")
     parser.add_argument("--embed-sample", type=int, default=256, help="distinct texts embedded for the cost per text (0: skip)")
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only, even with BILDUNGSLOTSE_TEST_POSTGRES_URL")
-    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    add_backend_options(parser)
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s})
-    backends: list[tuple[str, str | None]] = [] if args.no_sqlite else [("SQLite", None)]
-    pg = os.environ.get("BILDUNGSLOTSE_TEST_POSTGRES_URL")
-    if pg and not args.no_postgres:
-        backends.append(("PostgreSQL", pg))
+    backends = chosen_backends(args)
     warm_up()  # the lemma table and compound vocabulary, as the CLI loads them on the first offer
     workdir = Path(tempfile.mkdtemp())
     lines: list[str] = []

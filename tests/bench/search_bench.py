@@ -165,6 +165,20 @@ def drop_postgres(base: str, name: str, url: str) -> None:
     admin.dispose()
 
 
+def add_backend_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only, even with BILDUNGSLOTSE_TEST_POSTGRES_URL")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+
+
+def chosen_backends(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """(label, PostgreSQL base URL or None for a new SQLite file) per database the benchmark runs on."""
+    backends: list[tuple[str, str | None]] = [] if args.no_sqlite else [("SQLite", None)]
+    pg = os.environ.get("BILDUNGSLOTSE_TEST_POSTGRES_URL")
+    if pg and not args.no_postgres:
+        backends.append(("PostgreSQL", pg))
+    return backends
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="synthetic catalogue sizes, comma-separated")
@@ -175,14 +189,10 @@ def main() -> None:
         help="SQLite runs the sizes up to this one and then this one itself (its row-by-row build is slow)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="passes over the labelled queries per size")
-    parser.add_argument("--no-postgres", action="store_true", help="SQLite only, even with BILDUNGSLOTSE_TEST_POSTGRES_URL")
-    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    add_backend_options(parser)
     args = parser.parse_args()
     sizes = sorted({int(s) for s in args.sizes.split(",") if s})
-    backends: list[tuple[str, str | None]] = [] if args.no_sqlite else [("SQLite", None)]
-    pg = os.environ.get("BILDUNGSLOTSE_TEST_POSTGRES_URL")
-    if pg and not args.no_postgres:
-        backends.append(("PostgreSQL", pg))
+    backends = chosen_backends(args)
     lines = []
     for backend, base in backends:
         if base:
