@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import UserUtteranceReverted
 
 from actions.base import MessagesAction
+from actions.funding import follow_up_in_context
 from actions.offer_search import COUNSELLOR_BUTTON, TOPIC_BUTTONS
 from core.i18n import N_
 
@@ -95,6 +96,9 @@ class ActionClarify(MessagesAction):
         return "action_clarify"
 
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        funding = follow_up_in_context(tracker)
+        if funding is not None:
+            return funding
         misses = misses_in_a_row(tracker)
         intent, confidence = _intent(tracker)
         if misses >= 2:

@@ -13,6 +13,7 @@ from rasa_sdk import Tracker
 
 from actions.base import MessagesAction
 from catalogue.models import Offer
+from catalogue.query import offer_words, parse
 from catalogue.text import fold
 from core.db import read_scope
 from core.i18n import N_
@@ -105,6 +106,36 @@ def prices_of_shown(cards: list[dict[str, Any]]) -> str | None:
             line = N_("{number}. {title}: {price}")
         lines.append(line.format(number=number, title=offer.title, price=price, programmes=", ".join(offer.funding or [])))
     return "\n".join(lines) if lines else None
+
+
+def just_explained(tracker: Tracker) -> str | None:
+    """The programme the assistant explained in its last turn (before the citizen's current message), or None."""
+    users_seen = 0
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            users_seen += 1
+            if users_seen == 2:
+                return None
+        elif users_seen == 1 and kind == "slot" and event.get("name") == "funding_topic" and event.get("value"):
+            return str(event["value"])
+    return None
+
+
+def follow_up_in_context(tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+    """The funding answer when the message asks about the programme just explained, else None.
+
+    Right after the BAMF answer, "und wo beantrage ich das" is a question about the BAMF however the engine read it
+    (clarification, out of scope): the aspect words and the turn before decide. A message that names an offer is a
+    search and stays one."""
+    text = str((tracker.latest_message or {}).get("text") or "")
+    if not aspect_asked(text) or not just_explained(tracker):
+        return None
+    if any(e.get("entity") == "topic" for e in (tracker.latest_message or {}).get("entities", [])):
+        return None
+    if offer_words(parse(text).topic_words):
+        return None
+    return ActionFunding().respond(tracker)
 
 
 class ActionFunding(MessagesAction):

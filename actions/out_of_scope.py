@@ -16,6 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.base import MessagesAction, latest_text
+from actions.funding import follow_up_in_context
 from actions.privacy import delete_wished
 from actions.search_offers import REFINEMENT_SLOTS
 from catalogue.query import offer_words, parse
@@ -86,4 +87,7 @@ class ActionOutOfScope(MessagesAction):
 
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         text = str((tracker.latest_message or {}).get("text") or "")
+        funding = None if any(re.search(p, fold(text)) for p, _ in REFERRALS) else follow_up_in_context(tracker)
+        if funding is not None:
+            return funding
         return [{"text": out_of_scope_answer(text), "buttons": BUTTONS}], {}

@@ -279,3 +279,46 @@ def test_out_of_scope_is_not_the_last_word() -> None:
     for text in ("kann ich hier meinen führerschein machen", "wie wird das wetter morgen", "ich lösche gleich die app"):
         [said] = [e["said"] for e in events(text) if "said" in e]
         assert said["text"].startswith("Dabei kann ich leider nicht helfen."), text
+
+
+def _after_funding_answer(text: str, *, intent: str, topic: str | None = "bamf") -> Tracker:
+    """The tracker one turn after the assistant explained ``topic`` (``funding_topic`` set in that turn)."""
+    events = [
+        {"event": "user", "text": "wer bezahlt meinen deutschkurs", "parse_data": {"intent": {"name": "ask_funding"}}},
+        {"event": "action", "name": "action_funding"},
+        {"event": "bot", "text": "Integrationskurse …"},
+        {"event": "slot", "name": "funding_topic", "value": topic},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}},
+    ]
+    return make_tracker({"funding_topic": topic}, intent=intent, text=text, events=events)
+
+
+def test_a_question_about_the_programme_just_explained_is_answered_however_the_engine_read_it() -> None:
+    """ "und wo beantrage ich das" after the BAMF answer: the clarification and out of scope answer it."""
+    from actions.out_of_scope import ActionOutOfScope
+
+    for action, intent in [(ActionClarify(), "nlu_fallback"), (ActionOutOfScope(), "out_of_scope")]:
+        messages, slots = run_action(action, _after_funding_answer("und wo beantrage ich das", intent=intent))
+        assert "Ausländerbehörde" in messages[0]["text"] or "Antrag" in messages[0]["text"], (intent, messages)
+        assert slots["funding_topic"] == "bamf"
+
+
+def test_only_the_turn_right_after_a_funding_answer_counts() -> None:
+    from actions.out_of_scope import ActionOutOfScope
+
+    # A referral stays a referral, a search stays a search, no aspect is no follow-up.
+    passport_question = _after_funding_answer("wo beantrage ich einen personalausweis", intent="out_of_scope")
+    [passport], _ = run_action(ActionOutOfScope(), passport_question)
+    assert "Bürgerbüro" in passport["text"]
+    [weather], _ = run_action(ActionClarify(), _after_funding_answer("asdf", intent="nlu_fallback"))
+    assert "BAMF" not in weather["text"] and weather["buttons"]
+    # The overview set no programme: nothing to follow up on.
+    [overview], _ = run_action(ActionClarify(), _after_funding_answer("wo beantrage ich das", intent="nlu_fallback", topic=None))
+    assert "Antrag" not in overview["text"]
+    # Two turns later the funding answer is no longer the context.
+    later = _after_funding_answer("hallo", intent="greet")
+    later.events.extend([{"event": "action", "name": "utter_greet"}, {"event": "user", "text": "wo beantrage ich das"}])
+    later.latest_message["text"] = "wo beantrage ich das"
+    [miss], _ = run_action(ActionClarify(), later)
+    assert "Antrag" not in miss["text"]
