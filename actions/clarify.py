@@ -48,22 +48,28 @@ OFFER_HUMAN = [
 
 
 def misses_in_a_row(tracker: Tracker) -> int:
-    """How many of the citizen's latest messages in a row were answered by a clarification (this one included)."""
+    """How many of the citizen's latest messages in a row were answered by a clarification (this one included).
+
+    A clarification that answered in context (a funding follow-up: it set ``funding_topic``) was no miss."""
     count = 1
     answered_by: str | None = None
+    answered_in_context = False
     seen_current = False
     for event in reversed(tracker.events):
         kind = event.get("event")
         if kind == "action" and event.get("name") not in {"action_listen", None}:
             answered_by = event.get("name")
+        elif kind == "slot" and event.get("name") == "funding_topic" and event.get("value"):
+            answered_in_context = True
         elif kind == "user":
             if not seen_current:  # the message being clarified now
                 seen_current = True
-            elif answered_by == "action_clarify":
+            elif answered_by == "action_clarify" and not answered_in_context:
                 count += 1
             else:
                 break
             answered_by = None
+            answered_in_context = False
     return count
 
 

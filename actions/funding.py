@@ -52,14 +52,17 @@ class FundingAnswer:
     programme: str | None  # what the conversation is about now, for the next follow-up
 
 
-def funding_answer(text: str, *, previous: str | None = None) -> FundingAnswer:
+def funding_answer(text: str, *, previous: str | None = None, offered: tuple[str, ...] = ()) -> FundingAnswer:
     """The answer for the programme the citizen names, or a follow-up on the one talked about before.
 
-    "muss ich das zurückzahlen?" names no programme: it asks about the last one (``previous``). A question
-    that names neither gets the overview with the programmes as buttons."""
+    "muss ich das zurückzahlen?" names no programme: it asks about the last one (``previous``). "wer bezahlt das?"
+    right after a search asks about the programmes of the offers shown (``offered``). A question that names
+    none of these gets the overview with the programmes as buttons."""
     data = _data()
     named = programmes_named(text)
     aspect = aspect_asked(text)
+    if not named and previous is None and offered:
+        named = list(offered)
     key = named[0] if named else previous
     if key is None:
         return FundingAnswer(data["overview"], _programme_buttons(), None)
@@ -73,6 +76,24 @@ def funding_answer(text: str, *, previous: str | None = None) -> FundingAnswer:
         return FundingAnswer(prompt, [*_follow_up_buttons(key, without=None), OFFICE_BUTTON], key)
     texts = [data["programmes"][k]["answer"] for k in named[:2]]
     return FundingAnswer("\n\n".join(texts), _follow_up_buttons(key, without=None), key)
+
+
+def funding_name(key: str) -> str:
+    """The citizen's word for a catalogue funding key ("bamf" → "Integrationskurs / Berufssprachkurs")."""
+    programme = _data()["programmes"].get(key)
+    return str(programme["name"] if programme else _data()["names"].get(key, key))
+
+
+def programmes_offered(cards: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The programmes that can pay for the offers shown, the most frequent first (only those with an answer)."""
+    with read_scope() as session:
+        offers = [session.get(Offer, str(c.get("id"))) for c in cards]
+    counts: dict[str, int] = {}
+    for offer in offers:
+        for key in (offer.funding or []) if offer else []:
+            if key in _data()["programmes"]:
+                counts[key] = counts.get(key, 0) + 1
+    return tuple(sorted(counts, key=lambda k: -counts[k]))
 
 
 def _follow_up_buttons(key: str, *, without: str | None) -> list[dict[str, str]]:
@@ -104,7 +125,8 @@ def prices_of_shown(cards: list[dict[str, Any]]) -> str | None:
             line = N_("{number}. {title}: {price} (Förderung möglich: {programmes})")
         else:
             line = N_("{number}. {title}: {price}")
-        lines.append(line.format(number=number, title=offer.title, price=price, programmes=", ".join(offer.funding or [])))
+        programmes = ", ".join(map(funding_name, offer.funding or []))
+        lines.append(line.format(number=number, title=offer.title, price=price, programmes=programmes))
     return "\n".join(lines) if lines else None
 
 
@@ -153,5 +175,10 @@ class ActionFunding(MessagesAction):
                 closing = N_("Wer Kosten übernehmen kann, erkläre ich gern.")
                 text = "\n".join((N_("Die Angebote von eben kosten:"), prices, closing))
                 return [{"text": text, "buttons": _programme_buttons()[:3]}], {}
-        answer = funding_answer(" ".join([said, *topics]), previous=tracker.get_slot("funding_topic"))
+        previous: str | None = tracker.get_slot("funding_topic")
+        offered: tuple[str, ...] = ()
+        if shown and not just_explained(tracker):
+            # After a search, "wer bezahlt das?" asks about the offers just shown, not the programme of long ago.
+            previous, offered = None, programmes_offered(shown)
+        answer = funding_answer(" ".join([said, *topics]), previous=previous, offered=offered)
         return [{"text": answer.text, "buttons": answer.buttons}], {"funding_topic": answer.programme}

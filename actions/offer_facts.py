@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from actions.funding import funding_name
 from catalogue.models import Offer
 from catalogue.query import parse
 from catalogue.service import next_start
@@ -134,7 +135,7 @@ def _price(offer: Offer, _: dt.date, __: str) -> str:
     else:
         out = N_("Den Preis nennt der Anbieter nicht.")
     if offer.funding:
-        out += " " + N_("Mögliche Förderung: {programmes}.").format(programmes=", ".join(offer.funding))
+        out += " " + N_("Mögliche Förderung: {programmes}.").format(programmes=", ".join(map(funding_name, offer.funding)))
     return out
 
 

@@ -12,6 +12,7 @@ import yaml
 from rasa_sdk import Tracker
 
 from actions.base import MessagesAction, last_bot_text, latest_text
+from actions.funding import follow_up_in_context
 from catalogue.text import fold
 from core.i18n import N_
 
@@ -30,6 +31,11 @@ def delete_wished(text: str) -> bool:
     return all(re.search(cue, t) for cue in _texts()["delete_wish"]["cues"])
 
 
+def about_data(text: str) -> bool:
+    t = fold(text)
+    return any(re.search(cue, t) for cue in _texts()["about_data"]["cues"])
+
+
 def privacy_answer(text: str, previous: str | None = None) -> str:
     data = _texts()
     t = fold(text)
@@ -45,5 +51,9 @@ class ActionPrivacy(MessagesAction):
         return "action_privacy"
 
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        if not about_data(latest_text(tracker)):
+            funding = follow_up_in_context(tracker)
+            if funding is not None:
+                return funding
         text = privacy_answer(latest_text(tracker), last_bot_text(tracker))
         return [{"text": text, "buttons": [DELETE_BUTTON]}], {}

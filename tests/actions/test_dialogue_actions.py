@@ -322,3 +322,55 @@ def test_only_the_turn_right_after_a_funding_answer_counts() -> None:
     later.latest_message["text"] = "wo beantrage ich das"
     [miss], _ = run_action(ActionClarify(), later)
     assert "Antrag" not in miss["text"]
+
+
+def test_who_pays_after_a_search_answers_for_the_offers_shown() -> None:
+    """ "wer bezahlt das?" after German courses: the BAMF answer, not the overview; names, never catalogue keys."""
+    shown = [{"id": "test-t1"}, {"id": "test-t2"}]
+    messages, slots = run_action(
+        ActionFunding(), make_tracker({"shown_offers": shown}, intent="ask_funding", text="wer bezahlt das")
+    )
+    assert "BAMF" in messages[0]["text"] and slots["funding_topic"] == "bamf"
+    unfunded = [{"id": "test-t2"}]
+    messages, slots = run_action(
+        ActionFunding(), make_tracker({"shown_offers": unfunded}, intent="ask_funding", text="wer bezahlt das")
+    )
+    assert slots["funding_topic"] is None and len(messages[0]["buttons"]) >= 4  # the overview
+    prices, _ = run_action(ActionFunding(), make_tracker({"shown_offers": shown}, intent="ask_funding", text="was kostet das"))
+    assert "Integrationskurs / Berufssprachkurs" in prices[0]["text"] and "bamf" not in prices[0]["text"]
+
+
+def test_a_follow_up_on_the_programme_just_explained_wins_over_offers_shown_before() -> None:
+    tracker = _after_funding_answer("muss ich das zurückzahlen", intent="ask_funding", topic="bildungsgutschein")
+    tracker.slots["shown_offers"] = [{"id": "test-t1"}]
+    messages, slots = run_action(ActionFunding(), tracker)
+    assert slots["funding_topic"] == "bildungsgutschein" and "BAMF" not in messages[0]["text"]
+
+
+def test_tutoring_is_paid_by_bildung_und_teilhabe() -> None:
+    messages, slots = run_action(ActionFunding(), make_tracker({}, intent="ask_funding", text="wer zahlt die nachhilfe"))
+    assert slots["funding_topic"] == "but" and "Teilhabe" in messages[0]["text"]
+
+
+def test_after_a_funding_answer_how_long_is_about_the_programme_unless_data_is_named() -> None:
+    from actions.privacy import ActionPrivacy
+
+    [duration], slots = run_action(ActionPrivacy(), _after_funding_answer("wie lange dauert das", intent="ask_privacy"))
+    assert "Unterrichtsstunden" in duration["text"] and slots["funding_topic"] == "bamf"
+    [stored], _ = run_action(ActionPrivacy(), _after_funding_answer("wie lange speichert ihr meine daten", intent="ask_privacy"))
+    assert "30 Tage" in stored["text"]
+
+
+def test_a_clarification_that_answered_in_context_is_no_miss() -> None:
+    from actions.clarify import misses_in_a_row
+
+    tracker = _after_funding_answer("ok", intent="affirm")
+    # the turn before "ok" was answered by action_clarify, but with a funding follow-up
+    for event in tracker.events:
+        if event.get("name") == "action_funding":
+            event["name"] = "action_clarify"
+    assert misses_in_a_row(tracker) == 1
+    for event in tracker.events:
+        if event.get("name") == "funding_topic":
+            event["value"] = None
+    assert misses_in_a_row(tracker) == 2
