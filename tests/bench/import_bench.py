@@ -5,6 +5,7 @@ dropped afterwards). Run by `make bench`. Prints seconds and offers/s per phase:
     read     parse the file             check    validate rows, look up places
     known    read the offers already stored      terms    terms, tags and text key per offer
     offers   INSERT/UPDATE offers       index    DELETE/INSERT offer_terms and offer_tags
+    reindex  build the offer_terms indexes dropped for a first import (catalogue.index.suspend_term_indexes)
     vectors  embed the new distinct texts        version  bump the catalogue version
     commit   the one transaction
 
@@ -31,7 +32,7 @@ from core.db import dispose, session_scope
 from tests.bench.import_file import synthetic
 from tests.bench.search_bench import add_backend_options, chosen_backends, drop_postgres, fresh_postgres
 
-PHASES = ("read", "check", "known", "terms", "offers", "index", "vectors", "version", "commit")
+PHASES = ("read", "check", "known", "terms", "offers", "index", "reindex", "vectors", "version", "commit")
 
 
 def run_import(url: str, path: Path) -> ImportReport:

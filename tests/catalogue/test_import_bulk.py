@@ -4,9 +4,10 @@ exactly the rows the offers stand for, on both databases."""
 import json
 from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, func, select, text
 
-from catalogue import index
+from catalogue import importer, index
 from catalogue.importer import import_file
 from catalogue.index import bulk_insert, offer_terms, row_tags
 from catalogue.models import Offer, OfferTag, OfferTerm
@@ -78,3 +79,75 @@ def test_bulk_insert_keeps_odd_text_and_floats_exactly(session, tmp_path: Path) 
     bulk_insert(session, index.TERMS, ("term", "offer_id", "weight"), sorted((t, oid, w) for t, w in odd.items()))
     terms, _ = stored(session, oid)
     assert {t: terms[t] for t in odd} == odd
+
+
+def term_schema(session) -> list[tuple[str, str]]:
+    """The secondary indexes and foreign keys of offer_terms as the database defines them."""
+    if session.get_bind().dialect.name == "postgresql":
+        sql = (
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'offer_terms' UNION ALL "
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'offer_terms'::regclass"
+        )
+    else:
+        sql = "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'offer_terms'"
+    return sorted((str(n), str(d)) for n, d in session.execute(text(sql)))
+
+
+def test_first_large_import_builds_the_term_indexes_afterwards(session, tmp_path: Path, monkeypatch) -> None:
+    """Into an empty search index, a large import drops the offer_terms indexes (and the foreign key on
+    PostgreSQL) and builds them again at the end: same rows, same schema."""
+    before = term_schema(session)
+    assert any("ix_offer_terms_covering" in name for name, _ in before)
+    calls: list[int] = []
+
+    def spy(s):
+        calls.append(1)
+        rebuild = index.suspend_term_indexes(s)
+        assert term_schema(s) != before  # the indexes are gone while the rows go in
+        return rebuild
+
+    monkeypatch.setattr(importer, "suspend_term_indexes", spy)
+    monkeypatch.setattr(importer, "REBUILD_INDEX_FROM", 2)
+    monkeypatch.setattr(importer, "IMPORT_BLOCK", 2)  # three blocks
+    rows = [{**GOOD, "source_id": f"r{i}", "title": f"Erste Gruppe {i}"} for i in range(5)]
+    path = tmp_path / "first.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+
+    report = import_file(session=session, path=path, source="viel")  # the test catalogue has terms already
+    assert report.created == 5 and calls == []
+    session.execute(delete(OfferTerm))
+    session.execute(delete(OfferTag))
+    session.execute(delete(Offer).where(Offer.source == "viel"))
+    report = import_file(session=session, path=path, source="viel")
+    assert report.created == 5 and calls == [1] and "reindex" in report.seconds
+    assert term_schema(session) == before
+    for i in range(5):
+        offer = session.get(Offer, f"viel-r{i}")
+        assert offer is not None
+        assert stored(session, offer.id)[0] == offer_terms(offer, offer.provider.name)
+
+
+def test_failed_first_import_leaves_the_term_indexes_in_place(session, tmp_path: Path, monkeypatch) -> None:
+    """The dropped indexes are part of the import's transaction: a failure half-way rolls them back too."""
+    before = term_schema(session)
+    monkeypatch.setattr(importer, "REBUILD_INDEX_FROM", 2)
+    monkeypatch.setattr(importer, "IMPORT_BLOCK", 2)
+    written: list[int] = []
+
+    def fail_second_block(**kwargs):
+        written.append(1)
+        if len(written) == 2:
+            raise RuntimeError("disk full")
+        index.write_index(**kwargs)
+
+    monkeypatch.setattr(importer, "write_index", fail_second_block)
+    session.execute(delete(OfferTerm))
+    rows = [{**GOOD, "source_id": f"f{i}", "title": f"Abbruch {i}"} for i in range(5)]
+    path = tmp_path / "fail.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_file(session=session, path=path, source="fail")
+    session.rollback()
+    assert term_schema(session) == before
+    assert session.scalar(select(func.count()).select_from(OfferTerm))  # the catalogue's terms are back
+    assert session.get(Offer, "fail-f0") is None
