@@ -25,9 +25,19 @@ from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
-from catalogue.index import TERMS, embed_missing, row_tags, row_terms, row_text_key, suspend_term_indexes, write_index
+from catalogue.index import (
+    TERMS,
+    bulk_insert,
+    embed_missing,
+    row_tags,
+    row_terms,
+    row_text_key,
+    suspend_term_indexes,
+    write_index,
+)
 from catalogue.models import CATEGORIES, FUNDING, PROVIDER_TYPES, SECTORS, TARGET_GROUPS, Offer, Provider
 from catalogue.places import Place, resolve_place, resolve_postcode
+from core.db import utcnow
 
 LIST_SEP = "|"
 
@@ -638,7 +648,7 @@ def _store(
                     changed.append(row)
             mark = report.lap("terms", mark)
             if created:
-                session.execute(insert(OFFER_TABLE), created)
+                _insert_offers(session, created)
             if changed:
                 session.execute(_UPDATE_OFFER, changed)
             mark = report.lap("offers", mark)
@@ -654,6 +664,23 @@ def _store(
         rebuild()
         report.lap("reindex", mark)
     _expire_offers(session, updated_ids)
+
+
+def _insert_offers(session: Session, rows: list[dict[str, Any]]) -> None:
+    """INSERT new offers: COPY on PostgreSQL (psycopg 3), with the values each column's type would bind (JSON,
+    booleans, UTC timestamps) and ``imported_at`` set as its default would; Core executemany elsewhere."""
+    conn = session.connection()
+    if not (conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg"):
+        session.execute(insert(OFFER_TABLE), rows)
+        return
+    now = utcnow()
+    columns = [c.key for c in OFFER_TABLE.columns]
+    binds = [c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for c in OFFER_TABLE.columns]
+    values = []
+    for row in rows:
+        row.setdefault("imported_at", now)
+        values.append(tuple(row[k] if bind is None else bind(row[k]) for k, bind in zip(columns, binds, strict=True)))
+    bulk_insert(session, OFFER_TABLE, columns, values)
 
 
 def _expire_offers(session: Session, ids: list[str]) -> None:

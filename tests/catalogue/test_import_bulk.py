@@ -1,16 +1,18 @@
 """The bulk write of search terms and tags (COPY on PostgreSQL, the driver's executemany on SQLite) stores
 exactly the rows the offers stand for, on both databases."""
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text
 
 from catalogue import importer, index
 from catalogue.importer import import_file
 from catalogue.index import bulk_insert, offer_terms, row_tags
 from catalogue.models import Offer, OfferTag, OfferTerm
+from core.db import utcnow
 
 GOOD = {
     "title": "Deutschkurs B1 für den Beruf",
@@ -151,3 +153,47 @@ def test_failed_first_import_leaves_the_term_indexes_in_place(session, tmp_path:
     assert term_schema(session) == before
     assert session.scalar(select(func.count()).select_from(OfferTerm))  # the catalogue's terms are back
     assert session.get(Offer, "fail-f0") is None
+
+
+def test_new_offers_are_stored_as_a_core_insert_stores_them(session, tmp_path: Path) -> None:
+    """New offers go in by COPY on PostgreSQL: every column reads back as the Core INSERT of the same row."""
+    full = {
+        **GOOD,
+        "source_id": "voll",
+        "sector": None,
+        "venue": {"municipality": "Bramsche", "address": "Hauptstraße 1", "postcode": "49565", "lat": 52.4, "lon": 7.98},
+        "age_min": 16,
+        "age_max": 99,
+        "start_date": "2027-01-11",
+        "end_date": "2027-06-30",
+        "weekdays": [1, 3],
+        "schedule": "Mo und Mi 18–20 Uhr",
+        "duration_hours": 0.1 + 0.2,
+        "cost_eur": 0,
+        "accessibility": "barrierefrei",
+        "childcare": True,
+        "contact_email": "kurs@example.org",
+        "contact_phone": "05461 12345",
+        "url": "https://example.org/kurs?a=1&b=ü",
+        "updated_at": "2026-11-30",
+    }
+    sparse = {**GOOD, "source_id": "karg", "keywords": [], "funding": [], "target_groups": [], "description": ""}
+    path = tmp_path / "voll.json"
+    path.write_text(json.dumps([full, sparse], ensure_ascii=False), encoding="utf-8")
+    before = utcnow()
+    assert import_file(session=session, path=path, source="copy").created == 2
+    table = importer.OFFER_TABLE
+    for oid in ("copy-voll", "copy-karg"):
+        copied = dict(session.execute(select(table).where(table.c.id == oid)).one()._mapping)
+        assert before <= copied["imported_at"] <= utcnow()
+        twin = {**copied, "id": f"{oid}-core", "source_id": f"{copied['source_id']}-core"}
+        session.execute(insert(table), [twin])
+        core = dict(session.execute(select(table).where(table.c.id == twin["id"])).one()._mapping)
+        assert copied == {**core, "id": oid, "source_id": copied["source_id"]}
+    voll = session.get(Offer, "copy-voll")
+    assert voll is not None
+    assert (voll.weekdays, voll.childcare, voll.online, voll.cost_eur) == ([1, 3], True, False, 0.0)
+    assert voll.duration_hours == 0.1 + 0.2 and voll.start_date == dt.date(2027, 1, 11)
+    assert voll.url == "https://example.org/kurs?a=1&b=ü" and voll.languages == ["Deutsch", "Arabisch"]
+    karg = session.get(Offer, "copy-karg")
+    assert karg is not None and (karg.weekdays, karg.keywords, karg.sector) == (None, [], None)
