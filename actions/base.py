@@ -66,7 +66,20 @@ def last_bot_text(tracker: Tracker) -> str | None:
     """The assistant's last words before this turn (the text of its last message)."""
     for event in reversed(tracker.events):
         if event.get("event") == "bot":
-            return str(event.get("text") or "")
+            # A message with offers went out as a custom payload: its text is there, not in the event's text.
+            custom = (event.get("data") or {}).get("custom") or {}
+            return str(event.get("text") or (custom.get("text") if isinstance(custom, dict) else "") or "")
+    return None
+
+
+def slot_before_this_turn(tracker: Tracker, name: str) -> Any:
+    """The slot's value before the citizen's latest message (the engine's slot mappings run after it)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == name:
+            return event.get("value")
     return None
 
 

@@ -13,7 +13,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.base import MessagesAction, last_bot_text, latest_intent, latest_text
+from actions.base import MessagesAction, last_bot_text, latest_intent, latest_text, slot_before_this_turn
 from actions.callback import wants_call_back
 from actions.funding import FUNDING_WORDS, funding_answer
 from actions.offer_search import COUNSELLOR_BUTTON, refinement_from_text, run_search, slots_of
@@ -129,11 +129,14 @@ class ActionSearchOffers(MessagesAction):
         slots.update(changes)
         outcome = run_search(slots, page=0, record=True)
         narrowed = {k for k, v in changes.items() if k in REFINEMENT_SLOTS and v not in (None, False, [], {})}
-        if not new_search and shown_before and narrowed and _found_nothing(outcome.messages):
+        # An age the engine took from the message ("7" as the answer to "Für welches Alter?") narrows as well.
+        by_engine = {k for k in REFINEMENT_SLOTS if k in given and k not in changes and slots.get(k) not in (None, False, [], {})}
+        if not new_search and shown_before and (narrowed or by_engine) and _found_nothing(outcome.messages):
             # "und online?" with nothing online: the offers just shown stay, and so do the wishes that found them.
             kept = t("Mit diesem Wunsch finde ich zu „{topic}“ leider nichts. Die Angebote von eben passen weiter.",
                      topic=slots.get("topic") or "")  # fmt: skip
             reverted = {k: v for k, v in changes.items() if k not in narrowed}
+            reverted.update({k: slot_before_this_turn(tracker, k) for k in by_engine})
             reply = message(kept, buttons=[COUNSELLOR_BUTTON])
             reply["search_record"] = _record(outcome.messages)  # the figures still count what was not found
             return [reply], reverted

@@ -159,3 +159,25 @@ def test_a_wish_to_be_called_starts_the_handover_instead_of_a_search() -> None:
     assert {"event": "followup", "name": "handover_form", "timestamp": None} in events
     assert any(e.get("name") == "callback_wished" and e.get("value") is True for e in events)
     assert len(dispatcher.messages) == 1 and not dispatcher.messages[0]["custom"]  # no offer cards
+
+
+def test_an_age_the_engine_read_that_finds_nothing_keeps_the_offers_shown() -> None:
+    """ "16" after homework help for primary school children: the offer shown stays, the age is taken back (found by
+    the randomised run: "7" after a course for adults answered "nothing in the whole county" twice)."""
+    events = [
+        {"event": "slot", "name": "age", "value": None},
+        {"event": "user", "text": "16", "parse_data": {"intent": {"name": "inform"}}},
+        {"event": "slot", "name": "age", "value": "16"},
+    ]
+    slots = {"topic": "Hausaufgabenhilfe", "municipality": "Bohmte", "age": "16", "shown_offers": [{"id": "test-t5"}]}
+    tracker = make_tracker(slots, intent="inform", text="16", entities=[{"entity": "age", "value": "16"}], events=events)
+    messages, changed = run_action(ActionSearchOffers(), tracker)
+    assert messages[0]["custom"]["text"].startswith("Mit diesem Wunsch"), messages
+    assert "age" in changed and changed["age"] is None
+
+
+def test_the_last_words_of_a_reply_with_offers_count_for_never_twice() -> None:
+    from actions.base import last_bot_text
+
+    tracker = make_tracker(events=[{"event": "bot", "text": None, "data": {"custom": {"text": "Ich habe 3 passende Angebote"}}}])
+    assert last_bot_text(tracker) == "Ich habe 3 passende Angebote"
