@@ -505,12 +505,24 @@ def offer_id(source: str, source_id: str) -> str:
 
 
 def import_file(
-    *, session: Session, path: Path, source: str | None = None, strict: bool = False, progress: bool = False
+    *,
+    session: Session,
+    path: Path,
+    source: str | None = None,
+    strict: bool = False,
+    progress: bool = False,
+    rebuild_index: bool | None = None,
 ) -> ImportReport:
-    """Import one file; raises ImportFileError only when the file as a whole is unreadable."""
+    """Import one file; raises ImportFileError only when the file as a whole is unreadable. ``rebuild_index``:
+    see ``import_rows``."""
     parsed = read_file(path)
     report = import_rows(
-        session=session, rows=parsed.rows, source=source or parsed.source or "import", strict=strict, progress=progress
+        session=session,
+        rows=parsed.rows,
+        source=source or parsed.source or "import",
+        strict=strict,
+        progress=progress,
+        rebuild_index=rebuild_index,
     )
     report.ignored_columns = parsed.ignored_columns
     return report
@@ -553,7 +565,15 @@ def import_rows(
     source: str,
     strict: bool = False,
     progress: bool = False,
+    rebuild_index: bool | None = None,
 ) -> ImportReport:
+    """Validate and store ``rows`` in the session's transaction (the caller commits).
+
+    ``rebuild_index``: into an empty search index, drop the indexes of offer_terms and build them once at the
+    end (``catalogue.index.suspend_term_indexes``; 10 000 offers: index phase less than half on PostgreSQL).
+    None (default) does so on SQLite for an import of at least ``REBUILD_INDEX_FROM`` offers, never on
+    PostgreSQL: there the dropped index locks offer_terms until the commit, and every search waits that long,
+    holding its pooled connection. True does so on both (a first load while nobody searches), False never."""
     report = ImportReport()
     mark = clock()
     clean, report.rejected = check_rows(session=session, rows=rows, source=source, progress=progress)
@@ -564,7 +584,7 @@ def import_rows(
     session.flush()  # whatever the caller left pending, before the bulk statements bypass the unit of work
     with session.no_autoflush:
         providers = _provider_ids(session=session, clean=clean)
-        _store(session=session, clean=clean, providers=providers, report=report, progress=progress)
+        _store(session=session, clean=clean, providers=providers, report=report, progress=progress, rebuild_index=rebuild_index)
     if report.created or report.updated:
         from catalogue.versioned import bump_catalogue_version
 
@@ -578,8 +598,8 @@ def import_rows(
 
 # Offers per block: known offers are read, and new ones written, with one statement per table and block.
 IMPORT_BLOCK = 2000
-# An import of at least this many offers into an empty search index builds the index of offer_terms once at
-# the end instead of updating it row by row (``suspend_term_indexes``).
+# On SQLite, an import of at least this many offers into an empty search index builds the indexes of offer_terms
+# once at the end instead of updating them row by row (``suspend_term_indexes``; ``import_rows(rebuild_index=)``).
 REBUILD_INDEX_FROM = 10_000
 OFFER_TABLE = cast(Table, Offer.__table__)
 _UPDATE_OFFER = (
@@ -611,6 +631,7 @@ def _store(
     providers: dict[str, int],
     report: ImportReport,
     progress: bool,
+    rebuild_index: bool | None = None,
 ) -> None:
     """Insert new offers and update changed ones with their terms and tags, one block of rows at a time.
 
@@ -618,7 +639,9 @@ def _store(
     per term: the unit of work cost 4/5 of an import's CPU time (10 000 new offers on SQLite, measured)."""
     updated_ids: list[str] = []
     rebuild = None
-    if len(clean) >= REBUILD_INDEX_FROM and session.execute(select(TERMS.c.offer_id).limit(1)).first() is None:
+    if rebuild_index is None:
+        rebuild_index = len(clean) >= REBUILD_INDEX_FROM and session.get_bind().dialect.name == "sqlite"
+    if rebuild_index and clean and session.execute(select(TERMS.c.offer_id).limit(1)).first() is None:
         rebuild = suspend_term_indexes(session)
     with tqdm(total=len(clean), desc="Importieren", unit="Angebot", disable=not progress) as bar:
         for start in range(0, len(clean), IMPORT_BLOCK):
