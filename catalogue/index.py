@@ -144,7 +144,7 @@ def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: Se
 
 
 def suspend_term_indexes(session: Session) -> Callable[[], None]:
-    """Drop the secondary indexes of ``offer_terms`` (and on PostgreSQL its foreign key) for a large import into
+    """Drop the secondary indexes of ``offer_terms`` (on PostgreSQL its keys too) for a large import into
     an empty index; returns the function that creates them again exactly as they were (their definitions are
     read from the database). Building an index once, sorted, costs a fraction of updating it row by row.
 
@@ -159,20 +159,21 @@ def suspend_term_indexes(session: Session) -> Callable[[], None]:
                 "WHERE x.indrelid = 'offer_terms'::regclass AND NOT x.indisprimary AND NOT x.indisunique"
             )
         ).all()
-        foreign = conn.execute(
+        # the foreign key first, then the primary key (dropped in this order, added back in the reverse)
+        constraints = conn.execute(
             sql_text(
                 "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = 'offer_terms'::regclass AND contype = 'f'"
+                "WHERE conrelid = 'offer_terms'::regclass AND contype IN ('f', 'p') ORDER BY contype"
             )
         ).all()
     elif conn.dialect.name == "sqlite":
         indexes = conn.execute(
             sql_text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offer_terms' AND sql IS NOT NULL")
         ).all()
-        foreign = []  # SQLite cannot drop a foreign key without rebuilding the table
+        constraints = []  # SQLite cannot drop a key without rebuilding the table
     else:
         return lambda: None
-    for name, _ in foreign:
+    for name, _ in constraints:
         conn.execute(sql_text(f'ALTER TABLE offer_terms DROP CONSTRAINT "{name}"'))
     for name, _ in indexes:
         conn.execute(sql_text(f'DROP INDEX "{name}"'))
@@ -180,10 +181,10 @@ def suspend_term_indexes(session: Session) -> Callable[[], None]:
     def rebuild() -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(sql_text("SET LOCAL maintenance_work_mem = '256MB'"))  # for the index sorts (default 64 MB)
+        for name, definition in reversed(constraints):
+            conn.execute(sql_text(f'ALTER TABLE offer_terms ADD CONSTRAINT "{name}" {definition}'))
         for _, definition in indexes:
             conn.execute(sql_text(definition))
-        for name, definition in foreign:
-            conn.execute(sql_text(f'ALTER TABLE offer_terms ADD CONSTRAINT "{name}" {definition}'))
 
     return rebuild
 
