@@ -114,3 +114,33 @@ def test_counsellor_disable_and_enable(database_url: str, capsys: pytest.Capture
     for command in ("disable", "enable"):
         assert main([*base, command, "niemand-hier"]) == 2
         assert "Das Benutzerkonto niemand-hier gibt es nicht." in capsys.readouterr().err
+
+
+def test_first_import_builds_the_search_index_at_the_end(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--first-import` into an empty catalogue: the offers are found and offer_terms has its indexes again."""
+    import sqlalchemy as sa
+
+    from cli.main import setup_database
+
+    url = f"sqlite:///{tmp_path / 'first.db'}"
+    setup_database(url, sample=False)
+    engine = sa.create_engine(url)
+    indexes = "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offer_terms' AND sql IS NOT NULL"
+    with engine.connect() as conn:
+        before = sorted(r[0] for r in conn.exec_driver_sql(indexes))
+    path = tmp_path / "o.json"
+    offer = {
+        "title": "Töpferkurs für Eltern und Kinder",
+        "category": "familienbildung",
+        "provider": {"name": "P"},
+        "venue": {"municipality": "Melle"},
+    }
+    rows = [{**offer, "source_id": f"c{i}"} for i in range(3)]
+    path.write_text(json.dumps({"source": "cli", "offers": rows}))
+    assert main(["--database-url", url, "catalogue", "import", str(path), "--first-import"]) == 0
+    with engine.connect() as conn:
+        assert sorted(r[0] for r in conn.exec_driver_sql(indexes)) == before and before
+    capsys.readouterr()
+    assert main(["--database-url", url, "catalogue", "search", "töpferkurs", "--near", "Melle"]) == 0
+    assert "Töpferkurs" in capsys.readouterr().out
+    engine.dispose()
