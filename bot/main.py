@@ -15,13 +15,13 @@ from functools import partial
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -58,6 +58,19 @@ log = logging.getLogger("bildungslotse")
 DB_DOWN = "Der Dienst ist gerade nicht erreichbar (Datenbank). Bitte versuchen Sie es in einer Minute noch einmal."
 INTERNAL = "Da ist bei uns etwas schiefgelaufen. Bitte versuchen Sie es noch einmal."
 INVALID = "Die Anfrage ist ungültig."
+NUL = "Das Zeichen NUL (\\0) ist in Texten nicht erlaubt."
+UNSTORABLE = "Die Anfrage enthält einen Wert, der sich nicht speichern lässt (Zeichen oder Zahl außerhalb des Erlaubten)."
+
+
+async def no_nul_in_parameters(request: Request) -> None:
+    """A NUL in a query or path parameter is refused with 422 before any handler runs: PostgreSQL text cannot
+    hold it, and a search with it would fail in the database (schemathesis found ``office=%00…`` on the figures)."""
+    bad = [("query", key) for key, value in request.query_params.multi_items() if "\x00" in key or "\x00" in value]
+    bad += [("path", key) for key, value in request.path_params.items() if isinstance(value, str) and "\x00" in value]
+    if bad:
+        raise RequestValidationError([{"loc": loc, "msg": NUL, "type": "value_error"} for loc in bad])
+
+
 # Starlette's and FastAPI's own answers in the language of all the others
 GERMAN = {
     "Not Found": "Diese Adresse gibt es nicht.",
@@ -97,6 +110,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
         description="Chat-Assistent des Landkreises Osnabrück für Bildungs- und Familienangebote.",
         version="1.0",
         lifespan=lifespan,
+        dependencies=[Depends(no_nul_in_parameters)],
     )
     broker: Broker
     locks: ConversationLocks
@@ -181,6 +195,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc.detail, str) and exc.detail in GERMAN:
             exc = StarletteHTTPException(exc.status_code, GERMAN[exc.detail], headers=exc.headers)
         return await http_exception_handler(request, exc)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value of the request (a NUL in a body text, a number out of range): the request's
+        # fault, not an outage; the session's transaction is rolled back, nothing stored is touched.
+        log.warning("value refused by the database: %s", exc.orig.__class__.__name__ if exc.orig else "DataError")
+        return JSONResponse(ErrorResponse(detail=UNSTORABLE, errors=[]).model_dump(mode="json"), status_code=422)
 
     @app.exception_handler(DBAPIError)
     @app.exception_handler(PoolTimeout)

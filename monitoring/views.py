@@ -29,6 +29,9 @@ from monitoring import service
 router = APIRouter(prefix="/api/v1", tags=["Monitoring"])
 NOT_YOURS = "Sie sehen nur die Zahlen Ihres eigenen Bildungsbüros."
 BAD_PERIOD = "Der Zeitraum ist ungültig: „von“ liegt nach „bis“."
+# Figures exist from the service's start; the bounds keep month arithmetic away from year 1 and year 9999.
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2199, 12, 31)
+OUT_OF_RANGE = "Der Zeitraum ist ungültig: Daten zwischen 2000 und 2199 sind möglich."
 Group = Literal["month", "category", "municipality", "target_group", "language", "office"]
 Category = Literal["familienbildung", "fruehe_bildung", "schule", "berufsorientierung", "weiterbildung", "sprache",
                    "grundbildung", "beratung"]  # fmt: skip
@@ -116,6 +119,8 @@ def _table(
 ) -> dict[str, Any]:  # fmt: skip
     if start and end and start > end:
         raise HTTPException(422, BAD_PERIOD)
+    if any(day is not None and not EARLIEST <= day <= LATEST for day in (start, end)):
+        raise HTTPException(422, OUT_OF_RANGE)
     office_id = _scope(counsellor, office)
     first, last = service.period(start=start, end=end)
     table = service.figures(session=session, group_by=group_by, first=first, last=last, office_id=office_id,

@@ -163,3 +163,36 @@ def test_ratings_1_to_5_are_protected_against_their_total(client, accounts, data
 def test_openapi_documents_the_rating_counts(client) -> None:
     schema = client.get("/openapi.json").json()["components"]["schemas"]["Satisfaction"]
     assert "rating_counts" in schema["properties"] and "rating_counts" in schema["required"]
+
+
+def test_a_nul_in_a_parameter_is_refused_with_a_reason_and_nothing_breaks(client, seeded, accounts) -> None:
+    """Found by schemathesis on PostgreSQL: ``office=%00…`` reached the database and came back as 503."""
+    admin = login(client, accounts["admin"])
+    for params in ({"office": "\x00melle"}, {"category": "sprache\x00"}, {"group_by": "language", "office": "a\x00"}):
+        r = client.get("/api/v1/figures", params={**PERIOD, **params}, headers=admin)
+        assert r.status_code == 422, (params, r.text)
+        assert "NUL" in r.json()["errors"][0]["msg"] and r.json()["errors"][0]["loc"][0] == "query"
+    assert client.get("/api/v1/conversations/abc%00def/messages").status_code == 422
+    assert client.get("/api/v1/figures", params={**PERIOD, "group_by": "category"}, headers=admin).status_code == 200
+
+
+def test_a_value_the_database_refuses_is_the_requests_fault_not_an_outage(settings) -> None:
+    from sqlalchemy.exc import DataError
+
+    app = create_app(settings, engine=FakeEngine(), notifier=RecordingNotifier())
+
+    @app.get("/refused")
+    def refused() -> None:
+        raise DataError("INSERT …", {}, ValueError("A string literal cannot contain NUL (0x00) characters."))
+
+    r = TestClient(app).get("/refused")
+    assert r.status_code == 422 and "speichern" in r.json()["detail"]
+
+
+def test_a_period_far_outside_the_service_is_refused_with_a_reason(client, accounts) -> None:
+    """Found by schemathesis: ``to=0001-01-01`` reached the month arithmetic (year 0) and answered 500."""
+    admin = login(client, accounts["admin"])
+    for params in ({"to": "0001-01-01"}, {"from": "9999-12-01", "to": "9999-12-31"}, {"from": "1999-12-31"}):
+        r = client.get("/api/v1/figures", params=params, headers=admin)
+        assert r.status_code == 422 and "2000 und 2199" in r.json()["detail"], (params, r.text)
+    assert client.get("/api/v1/figures", params={"from": "2000-01-01", "to": "2000-12-31"}, headers=admin).status_code == 200
