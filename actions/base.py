@@ -72,14 +72,26 @@ def last_bot_text(tracker: Tracker) -> str | None:
     return None
 
 
+def turns(tracker: Tracker) -> list[list[dict[str, Any]]]:
+    """The conversation in turns, newest first: each a citizen's message and what followed it until the next one.
+
+    The first is the turn being answered now (the latest message); events before the first message are left out."""
+    out: list[list[dict[str, Any]]] = []
+    turn: list[dict[str, Any]] = []
+    for event in reversed(tracker.events):
+        turn.append(event)
+        if event.get("event") == "user":
+            out.append(turn[::-1])
+            turn = []
+    return out
+
+
 def slot_before_this_turn(tracker: Tracker, name: str) -> Any:
     """The slot's value before the citizen's latest message (the engine's slot mappings run after it)."""
-    seen_user = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_user = True
-        elif seen_user and event.get("event") == "slot" and event.get("name") == name:
-            return event.get("value")
+    for turn in turns(tracker)[1:]:
+        for event in reversed(turn):
+            if event.get("event") == "slot" and event.get("name") == name:
+                return event.get("value")
     return None
 
 

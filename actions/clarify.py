@@ -13,8 +13,8 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import UserUtteranceReverted
 
-from actions.base import MessagesAction
-from actions.funding import follow_up_in_context
+from actions.base import MessagesAction, turns
+from actions.funding import explained_in, follow_up_in_context
 from actions.offer_search import COUNSELLOR_BUTTON, TOPIC_BUTTONS
 from core.i18n import N_
 
@@ -52,24 +52,12 @@ def misses_in_a_row(tracker: Tracker) -> int:
 
     A clarification that answered in context (a funding follow-up: it set ``funding_topic``) was no miss."""
     count = 1
-    answered_by: str | None = None
-    answered_in_context = False
-    seen_current = False
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "action" and event.get("name") not in {"action_listen", None}:
-            answered_by = event.get("name")
-        elif kind == "slot" and event.get("name") == "funding_topic" and event.get("value"):
-            answered_in_context = True
-        elif kind == "user":
-            if not seen_current:  # the message being clarified now
-                seen_current = True
-            elif answered_by == "action_clarify" and not answered_in_context:
-                count += 1
-            else:
-                break
-            answered_by = None
-            answered_in_context = False
+    for turn in turns(tracker)[1:]:
+        actions = (e.get("name") for e in turn if e.get("event") == "action")
+        answered_by = next((name for name in actions if name not in {"action_listen", None}), None)
+        if answered_by != "action_clarify" or explained_in(turn):
+            break
+        count += 1
     return count
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from rasa_sdk import Tracker
 
-from actions.base import MessagesAction
+from actions.base import MessagesAction, turns
 from catalogue.models import Offer
 from catalogue.query import offer_words, parse
 from catalogue.text import fold
@@ -84,10 +84,15 @@ def funding_name(key: str) -> str:
     return str(programme["name"] if programme else _data()["names"].get(key, key))
 
 
+def _offers_of(cards: list[dict[str, Any]]) -> list[Offer | None]:
+    """The offers of the cards shown (None for one that is gone since)."""
+    with read_scope() as session:
+        return [session.get(Offer, str(c.get("id"))) for c in cards]
+
+
 def programmes_offered(cards: list[dict[str, Any]]) -> tuple[str, ...]:
     """The programmes that can pay for the offers shown, the most frequent first (only those with an answer)."""
-    with read_scope() as session:
-        offers = [session.get(Offer, str(c.get("id"))) for c in cards]
+    offers = _offers_of(cards)
     counts: dict[str, int] = {}
     for offer in offers:
         for key in (offer.funding or []) if offer else []:
@@ -109,8 +114,7 @@ _PRICE_QUESTION = re.compile(r"\b(was kostet|kosten|wie teuer|preis|gebuehr|kost
 
 def prices_of_shown(cards: list[dict[str, Any]]) -> str | None:
     """ "Was kostet das?" right after a search asks about the offers just shown, not about funding in general."""
-    with read_scope() as session:
-        offers = [session.get(Offer, str(c.get("id"))) for c in cards]
+    offers = _offers_of(cards)
     lines = []
     for number, offer in enumerate(offers, start=1):
         if offer is None:
@@ -130,18 +134,17 @@ def prices_of_shown(cards: list[dict[str, Any]]) -> str | None:
     return "\n".join(lines) if lines else None
 
 
+def explained_in(turn: list[dict[str, Any]]) -> str | None:
+    """The programme the assistant explained in this turn (it set ``funding_topic``), or None."""
+    return next(
+        (str(e["value"]) for e in turn if e.get("event") == "slot" and e.get("name") == "funding_topic" and e.get("value")), None
+    )
+
+
 def just_explained(tracker: Tracker) -> str | None:
     """The programme the assistant explained in its last turn (before the citizen's current message), or None."""
-    users_seen = 0
-    for event in reversed(tracker.events):
-        kind = event.get("event")
-        if kind == "user":
-            users_seen += 1
-            if users_seen == 2:
-                return None
-        elif users_seen == 1 and kind == "slot" and event.get("name") == "funding_topic" and event.get("value"):
-            return str(event["value"])
-    return None
+    previous = turns(tracker)[1:2]
+    return explained_in(previous[0]) if previous else None
 
 
 def follow_up_in_context(tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
