@@ -49,17 +49,20 @@ BUTTONS = [
 ]
 
 
-def out_of_scope_answer(text: str) -> str:
+def referral(text: str) -> str | None:
+    """The county service for what the message names ("Führerschein" → Straßenverkehrsamt), or None."""
     t = fold(text)
-    referral = next((answer for pattern, answer in REFERRALS if re.search(pattern, t)), None)
+    return next((answer for pattern, answer in REFERRALS if re.search(pattern, t)), None)
+
+
+def out_of_scope_answer(text: str) -> str:
     first = N_("Dabei kann ich leider nicht helfen.")
-    return " ".join(part for part in (first, referral, CAN_DO) if part)
+    return " ".join(part for part in (first, referral(text), CAN_DO) if part)
 
 
 def rescued_search(text: str) -> dict[str, Any] | None:
     """The slots of a new search when the message names an offer and no county service is meant; else None."""
-    t = fold(text)
-    if any(re.search(pattern, t) for pattern, _ in REFERRALS):
+    if referral(text) is not None:
         return None
     parsed = parse(text)
     named = offer_words(parsed.topic_words)
@@ -87,7 +90,7 @@ class ActionOutOfScope(MessagesAction):
 
     def respond(self, tracker: Tracker) -> tuple[list[dict[str, Any]], dict[str, Any]]:
         text = str((tracker.latest_message or {}).get("text") or "")
-        funding = None if any(re.search(p, fold(text)) for p, _ in REFERRALS) else follow_up_in_context(tracker)
+        funding = None if referral(text) is not None else follow_up_in_context(tracker)
         if funding is not None:
             return funding
         return [{"text": out_of_scope_answer(text), "buttons": BUTTONS}], {}
