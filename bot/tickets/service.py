@@ -188,12 +188,15 @@ def citizen_notice(
         )
         if expectation:
             parts.append(expectation)
-        parts.append(
-            N_(
-                "Sie können schon jetzt Ihr Anliegen schreiben – gern auch eine Telefonnummer oder E-Mail-Adresse, "
-                "wenn Sie lieber zurückgerufen oder angeschrieben werden möchten (freiwillig)."
+        if callback:  # the citizen already asked to be called back: do not ask for a number again
+            parts.append(N_("Sie können schon jetzt Ihr Anliegen schreiben."))
+        else:
+            parts.append(
+                N_(
+                    "Sie können schon jetzt Ihr Anliegen schreiben – gern auch eine Telefonnummer oder E-Mail-Adresse, "
+                    "wenn Sie lieber zurückgerufen oder angeschrieben werden möchten (freiwillig)."
+                )
             )
-        )
     else:
         when = reopens(office, now)
         parts.append(closed_now(office, now))
