@@ -59,6 +59,11 @@ def warm_up() -> None:
     _pipeline()
 
 
+def stop_words() -> frozenset[str]:
+    """spaCy's German stop words ("damit", "kaum", "tun"): words that say nothing about what is sought."""
+    return frozenset(_pipeline()[0].Defaults.stop_words)
+
+
 def claims(text: str) -> list[Claim]:
     """The contact details and dates in ``text``, in order, not overlapping."""
     if not text.strip():

@@ -227,6 +227,7 @@ class _Cues:
     filler_rules: tuple[_Rule, ...]
     phrase_rules: tuple[_Rule, ...]
     target_rules: tuple[_Rule, ...]
+    target_topics: frozenset[str]
     cancel: dict[str, frozenset[str]]
     contact_words: frozenset[str]
     weekday_re: re.Pattern[str]
@@ -326,7 +327,10 @@ def _compile(raw: dict[str, Any]) -> _Cues:
         cue_words |= _single_words(group["cues"])
     for item in raw["age_words"]:
         cue_words |= _single_words(item["cues"])
-    stop = _folded_set(filler_entries) | set(all_numbers) | set(months) | cue_words
+    target_topics = _folded_set(raw["target_words_also_topic"])
+    # spaCy's German stop words (543, "damit", "kaum", "tun") beyond our own lists, except those that name a topic.
+    general_stop = _folded_set(nlp.stop_words()) - _folded_set(raw["stop_words_that_are_topics"])
+    stop = (_folded_set(filler_entries) | general_stop | set(all_numbers) | set(months) | cue_words) - target_topics
     age_and_target_words = {w for item in raw["age_words"] for w in _single_words(item["cues"])}
     age_and_target_words |= {w for cue_list in raw["target_groups"].values() for w in _single_words(cue_list)}
     not_place = (
@@ -397,6 +401,7 @@ def _compile(raw: dict[str, Any]) -> _Cues:
         filler_rules=filler_rules,
         phrase_rules=tuple(phrase_rules),
         target_rules=target_rules,
+        target_topics=target_topics,
         contact_words=_folded_set(raw["contact_words"]),
         cancel={s: _folded_set(after) for cue, after in raw["cancel_if_followed_by"].items() for s in _spellings(cue)},
         weekday_re=weekday_re,
@@ -899,7 +904,8 @@ def _target_groups(doc: _Doc, cues: _Cues) -> list[str]:
             r = doc.span(m.start(), m.end())
             if not r or any(doc.tags[i] == "filler" for i in r) or _cancelled(doc, r, cues):
                 continue
-            doc.take(r, "target")
+            if not all(doc.key(i) in cues.target_topics for i in r):
+                doc.take(r, "target")
             found.append((m.start(), rule.value))
     return _unique(g for _, g in sorted(found))
 
