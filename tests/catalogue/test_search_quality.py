@@ -8,10 +8,12 @@ from core.db import session_scope
 from tests.catalogue.search_quality import UNMET, evaluate, load_cases, right_offers
 
 # Floors at the measured ranking, rounded down to 0.01 (.venv/bin/python -m tests.catalogue.search_quality):
-# lexical only 0.694 / 0.686; with semantic ranking 0.727 / 0.727; with the target-group boost at 1.6 0.737 / 0.738.
-# The issue's aims (0.95 / 0.90) are not met: colloquial paraphrases (0.12) and target-group cues (0.56) still fail.
-PRECISION_AT_3_FLOOR = 0.73
-FIRST_RIGHT_FLOOR = 0.73
+# lexical only 0.694 / 0.686; with semantic ranking 0.727 / 0.727; with the target-group boost at 1.6 0.737 / 0.738;
+# meaning weighs more (share 0.65, sharpness 3, faint leads count beside known words), fathers' words stay topic
+# words and spaCy's stop words are fillers 0.780 / 0.808; a fair word match is kept 0.782 / 0.808.
+# The issue's aims (0.95 / 0.90) are not met: colloquial paraphrases (0.25) still fail.
+PRECISION_AT_3_FLOOR = 0.77
+FIRST_RIGHT_FLOOR = 0.80
 # Least queries per kind the set must keep (issue #11 item 5).
 MIN_PER_KIND = {"paraphrase": 60, "age": 40, "target": 30, "time_feature": 30, "refine": 30}
 
