@@ -143,6 +143,15 @@ def test_the_citizens_sentence_counts_when_the_topic_words_say_little(sample_dat
     assert found and all("eltern" in t.lower() or "baby" in t.lower() or "kind" in t.lower() for t in found), found
 
 
+def test_meaning_does_not_remove_a_fair_word_match(sample_database_url: str) -> None:
+    # Within the dialogue's 20 km of Melle the nearest "Praktikum" offers are a care course with an internship
+    # and fairs whose texts are far from the sentence: they stay, ranked, rather than leave one offer.
+    with read_scope(sample_database_url) as session:
+        query = query_from_text(session=session, text="suche praktikum", municipality="Melle", radius_km=20.0)
+        hits = search(session=session, query=query, today=TODAY).hits
+    assert len(hits) >= 3 and any(h.offer.category == "berufsorientierung" for h in hits[:3]), [h.offer.title for h in hits]
+
+
 @pytest.mark.parametrize("noise", ["asdf jklö", "qwrtzp", "ich möchte eine pizza bestellen"])
 def test_noise_finds_nothing(url: str, noise: str) -> None:
     with read_scope(url) as session:
