@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from catalogue import semantic
-from catalogue.models import Offer, OfferTag, OfferTerm
+from catalogue.models import Offer, OfferTag, OfferTerm, OfferTermSet
 from catalogue.places import NotFoundError, Place, haversine_km, place_or_raise
 from catalogue.text import expand, fold, terms
 from catalogue.versioned import PerCatalogueVersion
@@ -32,6 +32,12 @@ COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dr
 COMMON_MIN_ROWS = 500  # … once they are common enough to cost scanning time
 MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
 MAX_CANDIDATES = 2000
+# The candidate query first reads only the offers whose score × distance factor can reach this share of the
+# best score, then lower shares, until MAX_CANDIDATES offers clear the bar (see _lexical_candidates).
+CANDIDATE_LEVELS = (0.7, 0.45, 0.25, 0.0)
+SMALL_CATALOGUE = 4 * MAX_CANDIDATES  # up to this many offers one query over all matches costs less
+MAX_LISTED_SETS = 2000  # term sets named in one candidate query; below the weakest of them the query reads all
+RADIUS_STEPS_KM = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 50.0, 80.0, 130.0, 200.0)
 
 
 @dataclass
@@ -206,6 +212,83 @@ def _sql_distance_factor(place: Place) -> Any:
     )
 
 
+def _lexical_candidates(
+    session: Session, *, weights: dict[str, float], conds: list[Any], place: Place | None
+) -> tuple[list[Any], float]:
+    """The MAX_CANDIDATES offers with the best score × distance factor (score alone without a place), as rows
+    (id, lat, lon, online, text_key, score, score × factor), and the best score of any offer that passes ``conds``.
+
+    Scores are sums over term sets (``offer_term_sets``, one row per distinct set, not per offer), so the
+    database scores each set once. A large catalogue's common terms ("deutschkurs") match hundreds of
+    thousands of offers; reading all of them cost ~2 s at 1 000 000 offers. So the query reads at first only
+    the offers that can reach a share (CANDIDATE_LEVELS) of the best score: the sets at least that strong, and
+    of each set the venues within the distance where its factor still allows it (index terms_key, lat, lon).
+    Every offer left out ranks below that bar; once MAX_CANDIDATES offers clear it, they are the top ones."""
+    qw = case(*((OfferTermSet.term == t, w) for t, w in weights.items()), else_=0.0)
+    sets = (
+        select(OfferTermSet.terms_key, func.sum(OfferTermSet.weight * qw).label("score"))
+        .where(OfferTermSet.term.in_(list(weights)))
+        .group_by(OfferTermSet.terms_key)
+        .subquery()
+    )
+    passes = exists().where(Offer.terms_key == sets.c.terms_key, *conds)
+    best = session.scalar(select(func.max(sets.c.score)).where(passes))
+    if not best:
+        return [], 0.0
+    factor = _sql_distance_factor(place) if place else 1.0
+    rank = (sets.c.score * factor).label("rank")
+    light = (Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key, sets.c.score, rank)
+    stmt = select(*light).join(sets, sets.c.terms_key == Offer.terms_key).where(*conds).order_by(rank.desc())
+    levels: tuple[float, ...] = (0.0,)
+    listed: dict[str, float] = {}
+    floor = 0.0  # every set not listed scores at most this
+    catalogue = _VOCABULARY.get(session).total
+    if catalogue > SMALL_CATALOGUE:
+        top = session.execute(select(sets.c.terms_key, sets.c.score).order_by(sets.c.score.desc()).limit(MAX_LISTED_SETS + 1))
+        listed = {key: float(score) for key, score in top}
+        if len(listed) > MAX_LISTED_SETS:
+            floor = min(listed.values())
+        levels = CANDIDATE_LEVELS
+    found: list[Any] = []
+    for level in levels:
+        bar = float(best) * level
+        if bar and bar <= floor:
+            continue  # sets that are not listed could clear this bar
+        query = stmt.where(_could_reach(listed, bar, place)) if bar else stmt
+        found = list(session.execute(query.limit(MAX_CANDIDATES)))
+        if not bar or (len(found) == MAX_CANDIDATES and found[-1][6] >= bar):
+            break
+    return found, float(best)
+
+
+def _could_reach(scores: dict[str, float], bar: float, place: Place | None) -> Any:
+    """The offers of the sets in ``scores`` whose score × distance factor can reach ``bar``: online offers of
+    sets with score × the online factor ≥ bar, venues without coordinates of sets with score ≥ bar, and of each
+    such set the venues within 20 km × (score / bar − 1), in boxes of a few radii (RADIUS_STEPS_KM)."""
+    strong = [key for key, score in scores.items() if score >= bar]
+    if place is None or not strong:
+        return Offer.terms_key.in_(strong) if strong else false()
+    online = 1.0 / (1.0 + ONLINE_DISTANCE_KM / DISTANCE_SCALE_KM)
+    branches = [
+        and_(Offer.online.is_(True), Offer.terms_key.in_([key for key in strong if scores[key] * online >= bar])),
+        and_(Offer.online.is_(False), Offer.terms_key.in_(strong), or_(Offer.lat.is_(None), Offer.lon.is_(None))),
+    ]
+    by_radius: dict[float | None, list[str]] = {}
+    for key in strong:
+        needed = DISTANCE_SCALE_KM * (scores[key] / bar - 1.0)
+        by_radius.setdefault(next((r for r in RADIUS_STEPS_KM if r >= needed), None), []).append(key)
+    m = place.municipality
+    for radius, keys in by_radius.items():
+        venue = and_(Offer.online.is_(False), Offer.terms_key.in_(keys))
+        if radius is not None:
+            # The same flat-earth km as _sql_distance_factor: a venue outside the box is farther than radius.
+            dlat = radius / 111.195
+            dlon = radius / (111.195 * math.cos(math.radians(m.lat)))
+            venue = and_(venue, Offer.lat.between(m.lat - dlat, m.lat + dlat), Offer.lon.between(m.lon - dlon, m.lon + dlon))
+        branches.append(venue)
+    return or_(*branches)
+
+
 LEXICAL_SHARE = 0.6  # lexical relevance weighs this much in the fused score, the semantic similarity the rest
 
 
@@ -244,29 +327,13 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
     rows: dict[str, tuple[float | None, float | None, bool, str | None, float]] = {}
     best_raw = 0.0
     if weights:
-        # CASE rather than a VALUES join: SQLite cannot alias the columns of a VALUES subquery.
-        qw = case(*((OfferTerm.term == t, w) for t, w in weights.items()), else_=0.0)
-        score = func.sum(OfferTerm.weight * qw).label("score")
-        # With a place, the candidates are the best by score × distance factor (what the ranking below sorts
-        # by), not by score alone: a large catalogue has thousands of equal matches, and the first
-        # MAX_CANDIDATES of them by score were any, not the nearest. The best score over all matches
-        # (window) keeps relevance relative to the query's best match.
-        order = score * _sql_distance_factor(place) if place else score
-        stmt = (
-            select(*light, score, func.max(score).over().label("best"))
-            .join(OfferTerm, OfferTerm.offer_id == Offer.id)
-            .where(OfferTerm.term.in_(list(weights)), *conds)
-            .group_by(*light)
-            .order_by(order.desc())
-            .limit(MAX_CANDIDATES)
-        )
         if session.get_bind().dialect.name == "postgresql":
             # JIT compiling cost 120 ms of this 260 ms query at 1 000 000 offers (EXPLAIN ANALYZE) and
             # never pays off for it; SET LOCAL ends with the request's transaction.
             session.execute(sql_text("SET LOCAL jit = off"))
-        for r in session.execute(stmt):
+        found, best_raw = _lexical_candidates(session, weights=weights, conds=conds, place=place)
+        for r in found:
             rows[r[0]] = (r[1], r[2], r[3], r[4], float(r[5] or 0.0))
-            best_raw = float(r[6] or 0.0)
     elif not query.q.strip() and meaning is None:
         rows = {r[0]: (r[1], r[2], r[3], r[4], 1.0) for r in session.execute(select(*light).where(*conds).limit(MAX_CANDIDATES))}
     if meaning is not None and meaning.candidates:
