@@ -167,8 +167,9 @@ class Offer(Base):
         UniqueConstraint("source", "source_id", name="uq_offer_source"),
         Index("ix_offer_geo", "lat", "lon"),
         Index("ix_offer_category", "category", "sector"),
-        # The candidate query reads the offers of the best-scoring term sets near the place (migration 0015).
-        Index("ix_offer_terms_key_geo", "terms_key", "lat", "lon"),
+        # The candidate query reads the online offers of the best term sets, and their venues near the place
+        # (migration 0015).
+        Index("ix_offer_terms_key_geo", "terms_key", "online", "lat", "lon"),
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
