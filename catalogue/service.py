@@ -36,7 +36,7 @@ MAX_CANDIDATES = 2000
 # best score, then lower shares, until MAX_CANDIDATES offers clear the bar (see _lexical_candidates).
 CANDIDATE_LEVELS = (0.7, 0.58, 0.48, 0.4, 0.33, 0.26, 0.2, 0.1, 0.0)
 SMALL_CATALOGUE = 4 * MAX_CANDIDATES  # up to this many offers one query over all matches costs less
-MAX_LISTED_SETS = 2000  # term sets named in one candidate query; below the weakest of them the query reads all
+MAX_LISTED_SETS = 500  # matching term sets the bars may name; with more, all matches are scored per offer
 MAX_SET_QUERIES = 50  # without a place, sets read one by one before the bars take over (filters left few offers)
 RADIUS_STEPS_KM = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 50.0, 80.0, 130.0, 200.0)
 
@@ -234,6 +234,16 @@ def _lexical_candidates(
         .group_by(OfferTermSet.terms_key)
         .subquery()
     )
+    levels: tuple[float, ...] = (0.0,)
+    listed: dict[str, float] = {}
+    if _VOCABULARY.get(session).total > SMALL_CATALOGUE:
+        top = session.execute(select(sets.c.terms_key, sets.c.score).order_by(sets.c.score.desc()).limit(MAX_LISTED_SETS + 1))
+        listed = {key: float(score) for key, score in top}
+        if len(listed) > MAX_LISTED_SETS:
+            # The matches do not collapse into few sets (texts that each offer has alone): the bars would name
+            # too many sets per query (a CASE of 2 000 sets cost seconds), so all matches are scored per offer.
+            return _offer_candidates(session, weights=weights, conds=conds, place=place)
+        levels = CANDIDATE_LEVELS
     passes = exists().where(Offer.terms_key == sets.c.terms_key, *conds)
     best = session.scalar(select(func.max(sets.c.score)).where(passes))
     if not best:
@@ -242,16 +252,6 @@ def _lexical_candidates(
     rank = (sets.c.score * factor).label("rank")
     light = (Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key, sets.c.score, rank)
     stmt = select(*light).join(sets, sets.c.terms_key == Offer.terms_key).where(*conds).order_by(rank.desc())
-    levels: tuple[float, ...] = (0.0,)
-    listed: dict[str, float] = {}
-    floor = 0.0  # every set not listed scores at most this
-    catalogue = _VOCABULARY.get(session).total
-    if catalogue > SMALL_CATALOGUE:
-        top = session.execute(select(sets.c.terms_key, sets.c.score).order_by(sets.c.score.desc()).limit(MAX_LISTED_SETS + 1))
-        listed = {key: float(score) for key, score in top}
-        if len(listed) > MAX_LISTED_SETS:
-            floor = min(listed.values())
-        levels = CANDIDATE_LEVELS
     apart: list[Any] = []
     venues: list[Any] = []
     found: list[Any] = []
@@ -268,8 +268,6 @@ def _lexical_candidates(
         venues = [Offer.online.is_(False)]
     for level in levels:
         bar = float(best) * level
-        if bar and bar <= floor:
-            continue  # sets that are not listed could clear this bar
         if bar:
             # The strong sets' scores as a CASE, not a join with the scored sets: joined, PostgreSQL looped over
             # the sets and ran the whole index OR once per set (77 ms instead of 8, EXPLAIN ANALYZE).
@@ -288,6 +286,27 @@ def _lexical_candidates(
         if not bar or (len(found) == MAX_CANDIDATES and found[-1][6] >= bar):
             break
     return found, float(best)
+
+
+def _offer_candidates(
+    session: Session, *, weights: dict[str, float], conds: list[Any], place: Place | None
+) -> tuple[list[Any], float]:
+    """``_lexical_candidates`` by one query over the postings of every matching offer (``offer_terms``)."""
+    # CASE rather than a VALUES join: SQLite cannot alias the columns of a VALUES subquery.
+    qw = case(*((OfferTerm.term == t, w) for t, w in weights.items()), else_=0.0)
+    score = func.sum(OfferTerm.weight * qw).label("score")
+    rank = score * _sql_distance_factor(place) if place else score
+    light = (Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key)
+    stmt = (
+        select(*light, score, rank.label("rank"), func.max(score).over().label("best"))
+        .join(OfferTerm, OfferTerm.offer_id == Offer.id)
+        .where(OfferTerm.term.in_(list(weights)), *conds)
+        .group_by(*light)
+        .order_by(rank.desc())
+        .limit(MAX_CANDIDATES)
+    )
+    found = list(session.execute(stmt))
+    return [r[:7] for r in found], float(found[0][7] or 0.0) if found else 0.0
 
 
 def _online_keys(session: Session, *, listed: dict[str, float]) -> list[str]:

@@ -166,3 +166,27 @@ def test_candidates_read_near_the_place_are_the_top_ones(sample_database_url, mo
             # Rank by rank: offers tied at the last rank may be others.
             assert [round(r[6], 9) for r in got] == [round(r[6], 9) for r in full], q
     assert early  # the pruned path was taken, not only the query over all matches
+
+
+def test_candidates_of_many_sets_are_scored_per_offer(sample_database_url, monkeypatch) -> None:
+    """With more matching term sets than the bars may name, the candidates come from the postings per offer,
+    with the same ranks and best score as from the scored sets."""
+    from catalogue import service
+    from catalogue.places import place_or_raise
+    from core.db import session_scope
+
+    monkeypatch.setattr(service, "MAX_CANDIDATES", 12)
+    small, most = service.SMALL_CATALOGUE, service.MAX_LISTED_SETS
+    with session_scope(sample_database_url) as s:
+        for q, near in (("Deutschkurs", "Melle"), ("Beratung", None), ("Kurs für Eltern", "Wallenhorst")):
+            place = place_or_raise(session=s, municipality=near)
+            conds = service._filters(SearchQuery(q=q, municipality=near), place, TODAY)
+            weights = service.query_weights(s, q)
+            by_set, best = service._lexical_candidates(s, weights=weights, conds=conds, place=place)
+            monkeypatch.setattr(service, "SMALL_CATALOGUE", 0)
+            monkeypatch.setattr(service, "MAX_LISTED_SETS", 0)
+            per_offer, offer_best = service._lexical_candidates(s, weights=weights, conds=conds, place=place)
+            monkeypatch.setattr(service, "SMALL_CATALOGUE", small)
+            monkeypatch.setattr(service, "MAX_LISTED_SETS", most)
+            assert offer_best == pytest.approx(best), q
+            assert [round(r[6], 9) for r in per_offer] == [round(r[6], 9) for r in by_set], q
