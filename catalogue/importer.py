@@ -28,11 +28,13 @@ from tqdm import tqdm
 from catalogue.index import (
     TERMS,
     bulk_insert,
+    drop_unused_term_sets,
     embed_missing,
     row_tags,
     row_terms,
     row_text_key,
     suspend_term_indexes,
+    terms_key,
     write_index,
 )
 from catalogue.models import CATEGORIES, FUNDING, PROVIDER_TYPES, SECTORS, TARGET_GROUPS, Offer, Provider
@@ -662,7 +664,9 @@ def _store(
                     report.unchanged += 1
                     continue
                 row["text_key"] = row_text_key(row)
-                entries.append((oid, row_terms(row, name), row_tags(row)))
+                weights = row_terms(row, name)
+                row["terms_key"] = terms_key(weights)
+                entries.append((oid, weights, row_tags(row)))
                 if existing is None:
                     row["id"] = oid
                     created.append(row)
@@ -677,6 +681,9 @@ def _store(
             mark = report.lap("offers", mark)
             replaced = [row["_id"] for row in changed]
             write_index(session=session, entries=entries, replace=replaced)
+            # An updated offer may have left its old term set with no offer.
+            old_sets = {known[oid].terms_key for oid in replaced} - {row["terms_key"] for row in changed} - {None}
+            drop_unused_term_sets(session=session, keys=old_sets)
             report.lap("index", mark)
             report.created += len(created)
             report.updated += len(changed)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, exists, insert, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from catalogue import semantic
-from catalogue.models import Offer, OfferTag, OfferTerm, OfferVector
+from catalogue.models import Offer, OfferTag, OfferTerm, OfferTermSet, OfferVector
 from catalogue.text import split_compound, terms
 
 # Words a category or sector stands for, so that "Weiterbildung Pflege" finds its offers.
@@ -38,6 +39,7 @@ FIELD_WEIGHTS = (("title", 3.0), ("keywords", 2.5), ("category", 1.5), ("descrip
 PART_FACTOR = 0.6
 TERMS = cast(Table, OfferTerm.__table__)
 TAGS = cast(Table, OfferTag.__table__)
+TERM_SETS = cast(Table, OfferTermSet.__table__)
 
 
 def offer_terms(offer: Offer, provider_name: str) -> dict[str, float]:
@@ -84,6 +86,12 @@ def _field_terms(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((term, split_compound(term)) for term in terms(text) if len(term) <= 80)
 
 
+def terms_key(weights: Mapping[str, float]) -> str:
+    """The key of an offer's term set (``Offer.terms_key``): equal terms with equal weights, equal key."""
+    text = "\n".join(f"{term}\t{weight!r}" for term, weight in sorted(weights.items()))
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
 def row_tags(row: Mapping[str, Any]) -> set[tuple[str, str]]:
     """The filter tags (kind, value) of an offer given as a row."""
     tags = {("target_group", g) for g in row.get("target_groups") or []}
@@ -122,6 +130,29 @@ def write_index(
     tag_rows = sorted((k, v, oid) for oid, _, tags in entries for k, v in tags)
     bulk_insert(session, TERMS, ("term", "offer_id", "weight"), term_rows)
     bulk_insert(session, TAGS, ("kind", "value", "offer_id"), tag_rows)
+    write_term_sets(session=session, term_sets=[weights for _, weights, _ in entries])
+
+
+def write_term_sets(*, session: Session, term_sets: Iterable[Mapping[str, float]]) -> None:
+    """Store the term sets (``offer_term_sets``) that are not stored yet; the offers carry their keys."""
+    wanted = {terms_key(weights): weights for weights in term_sets}
+    if not wanted:
+        return
+    known: set[str] = set()
+    keys = list(wanted)
+    for start in range(0, len(keys), 500):  # bind parameters per statement stay few (SQLite)
+        chunk = keys[start : start + 500]
+        known.update(session.scalars(select(TERM_SETS.c.terms_key).where(TERM_SETS.c.terms_key.in_(chunk)).distinct()))
+    rows = sorted((t, key, w) for key, weights in wanted.items() if key not in known for t, w in weights.items())
+    bulk_insert(session, TERM_SETS, ("term", "terms_key", "weight"), rows)
+
+
+def drop_unused_term_sets(*, session: Session, keys: Collection[str]) -> None:
+    """Delete the term sets among ``keys`` that no offer has any more (their offers were updated)."""
+    if not keys:
+        return
+    used = exists().where(Offer.terms_key == TERM_SETS.c.terms_key)
+    session.execute(delete(TERM_SETS).where(TERM_SETS.c.terms_key.in_(list(keys)), ~used))
 
 
 def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:

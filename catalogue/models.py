@@ -167,6 +167,9 @@ class Offer(Base):
         UniqueConstraint("source", "source_id", name="uq_offer_source"),
         Index("ix_offer_geo", "lat", "lon"),
         Index("ix_offer_category", "category", "sector"),
+        # The candidate query reads the online offers of the best term sets, and their venues near the place
+        # (migration 0015).
+        Index("ix_offer_terms_key_geo", "terms_key", "online", "lat", "lon"),
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -204,6 +207,9 @@ class Offer(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Hash of the text the offer is embedded by (catalogue.index.embed_text); its vector is in offer_vectors.
     text_key: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Hash of the offer's search terms with their weights (catalogue.index.terms_key); the terms of each
+    # distinct set are in offer_term_sets once, so that the search scores sets rather than offers.
+    terms_key: Mapped[str | None] = mapped_column(String(32))
 
     provider: Mapped[Provider] = relationship(lazy="joined")
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
@@ -220,6 +226,19 @@ class OfferTerm(Base):
 
     term: Mapped[str] = mapped_column(String(80), primary_key=True)
     offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True, index=True)
+    weight: Mapped[float] = mapped_column(Float)
+
+
+class OfferTermSet(Base):
+    """The search terms of one distinct term set (``Offer.terms_key``), shared by every offer that has them: a
+    catalogue repeats the same course in many places and on many dates, and scoring a set once per query
+    costs a fraction of scoring each of its offers."""
+
+    __tablename__ = "offer_term_sets"
+    __table_args__ = (Index("ix_offer_term_sets_covering", "term", "terms_key", "weight"),)
+
+    terms_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    term: Mapped[str] = mapped_column(String(80), primary_key=True)
     weight: Mapped[float] = mapped_column(Float)
 
 

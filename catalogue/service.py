@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, literal_column, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from catalogue import semantic
-from catalogue.models import Offer, OfferTag, OfferTerm
+from catalogue.models import Offer, OfferTag, OfferTerm, OfferTermSet
 from catalogue.places import NotFoundError, Place, haversine_km, place_or_raise
 from catalogue.text import expand, fold, terms
 from catalogue.versioned import PerCatalogueVersion
@@ -32,6 +32,13 @@ COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dr
 COMMON_MIN_ROWS = 500  # … once they are common enough to cost scanning time
 MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
 MAX_CANDIDATES = 2000
+# The candidate query first reads only the offers whose score × distance factor can reach this share of the
+# best score, then lower shares, until MAX_CANDIDATES offers clear the bar (see _lexical_candidates).
+CANDIDATE_LEVELS = (0.7, 0.58, 0.48, 0.4, 0.33, 0.26, 0.2, 0.1, 0.0)
+SMALL_CATALOGUE = 4 * MAX_CANDIDATES  # up to this many offers one query over all matches costs less
+MAX_LISTED_SETS = 500  # matching term sets the bars may name; with more, all matches are scored per offer
+MAX_SET_QUERIES = 50  # without a place, sets read one by one before the bars take over (filters left few offers)
+RADIUS_STEPS_KM = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 50.0, 80.0, 130.0, 200.0)
 
 
 @dataclass
@@ -206,6 +213,143 @@ def _sql_distance_factor(place: Place) -> Any:
     )
 
 
+def _lexical_candidates(
+    session: Session, *, weights: dict[str, float], conds: list[Any], place: Place | None
+) -> tuple[list[Any], float]:
+    """The MAX_CANDIDATES offers with the best score × distance factor (score alone without a place), as rows
+    (id, lat, lon, online, text_key, score, score × factor), and the best score of any offer that passes ``conds``.
+
+    Scores are sums over term sets (``offer_term_sets``, one row per distinct set, not per offer), so the
+    database scores each set once. A large catalogue's common terms ("deutschkurs") match hundreds of
+    thousands of offers; reading all of them cost ~2 s at 1 000 000 offers. So the query reads at first only
+    the offers that can reach a share (CANDIDATE_LEVELS) of the best score: the sets at least that strong, and
+    of each set the venues within the distance where its factor still allows it (index terms_key, online, lat, lon).
+    Every offer left out ranks below that bar; once MAX_CANDIDATES offers clear it, they are the top ones.
+    Online offers all have the same distance factor (without a place, all offers have), so the best of them
+    are read set by set in score order instead: reading all 90 000 online matches to sort them cost 240 ms."""
+    qw = case(*((OfferTermSet.term == t, w) for t, w in weights.items()), else_=0.0)
+    sets = (
+        select(OfferTermSet.terms_key, func.sum(OfferTermSet.weight * qw).label("score"))
+        .where(OfferTermSet.term.in_(list(weights)))
+        .group_by(OfferTermSet.terms_key)
+        .subquery()
+    )
+    levels: tuple[float, ...] = (0.0,)
+    listed: dict[str, float] = {}
+    if _VOCABULARY.get(session).total > SMALL_CATALOGUE:
+        top = session.execute(select(sets.c.terms_key, sets.c.score).order_by(sets.c.score.desc()).limit(MAX_LISTED_SETS + 1))
+        listed = {key: float(score) for key, score in top}
+        if len(listed) > MAX_LISTED_SETS:
+            # The matches do not collapse into few sets (texts that each offer has alone): the bars would name
+            # too many sets per query (a CASE of 2 000 sets cost seconds), so all matches are scored per offer.
+            return _offer_candidates(session, weights=weights, conds=conds, place=place)
+        levels = CANDIDATE_LEVELS
+    passes = exists().where(Offer.terms_key == sets.c.terms_key, *conds)
+    best = session.scalar(select(func.max(sets.c.score)).where(passes))
+    if not best:
+        return [], 0.0
+    factor = _sql_distance_factor(place) if place else 1.0
+    rank = (sets.c.score * factor).label("rank")
+    light = (Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key, sets.c.score, rank)
+    stmt = select(*light).join(sets, sets.c.terms_key == Offer.terms_key).where(*conds).order_by(rank.desc())
+    apart: list[Any] = []
+    venues: list[Any] = []
+    found: list[Any] = []
+    if levels != (0.0,) and place is None:
+        # Without a place an offer ranks by its set's score alone: the best sets' offers, read set by set.
+        ranked = sorted(listed, key=listed.__getitem__, reverse=True)[:MAX_SET_QUERIES]
+        found = _set_by_set(session, stmt=stmt, keys=ranked)
+        if len(found) >= MAX_CANDIDATES:
+            return found, float(best)
+    elif levels != (0.0,):
+        # Online offers have one distance factor, so the same holds for them; the bars below are for venues.
+        online = stmt.where(Offer.online.is_(True))
+        apart = _set_by_set(session, stmt=online, keys=_online_keys(session, listed=listed))
+        venues = [Offer.online.is_(False)]
+    for level in levels:
+        bar = float(best) * level
+        if bar:
+            # The strong sets' scores as a CASE, not a join with the scored sets: joined, PostgreSQL looped over
+            # the sets and ran the whole index OR once per set (77 ms instead of 8, EXPLAIN ANALYZE).
+            strong = {key: score for key, score in listed.items() if score >= bar}
+            score = case(strong, value=Offer.terms_key, else_=0.0)
+            query = (
+                select(Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key, score, (score * factor).label("rank"))
+                .where(*conds, *venues, _could_reach(strong, bar, place))
+                .order_by(literal_column("rank").desc())
+            )
+        else:
+            query = stmt.where(*venues)
+        found = list(session.execute(query.limit(MAX_CANDIDATES)))
+        if apart:
+            found = sorted(found + apart, key=lambda r: r[6], reverse=True)[:MAX_CANDIDATES]
+        if not bar or (len(found) == MAX_CANDIDATES and found[-1][6] >= bar):
+            break
+    return found, float(best)
+
+
+def _offer_candidates(
+    session: Session, *, weights: dict[str, float], conds: list[Any], place: Place | None
+) -> tuple[list[Any], float]:
+    """``_lexical_candidates`` by one query over the postings of every matching offer (``offer_terms``)."""
+    # CASE rather than a VALUES join: SQLite cannot alias the columns of a VALUES subquery.
+    qw = case(*((OfferTerm.term == t, w) for t, w in weights.items()), else_=0.0)
+    score = func.sum(OfferTerm.weight * qw).label("score")
+    rank = score * _sql_distance_factor(place) if place else score
+    light = (Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key)
+    stmt = (
+        select(*light, score, rank.label("rank"), func.max(score).over().label("best"))
+        .join(OfferTerm, OfferTerm.offer_id == Offer.id)
+        .where(OfferTerm.term.in_(list(weights)), *conds)
+        .group_by(*light)
+        .order_by(rank.desc())
+        .limit(MAX_CANDIDATES)
+    )
+    found = list(session.execute(stmt))
+    return [r[:7] for r in found], float(found[0][7] or 0.0) if found else 0.0
+
+
+def _online_keys(session: Session, *, listed: dict[str, float]) -> list[str]:
+    """The listed sets that have online offers, best first."""
+    keys = session.scalars(select(Offer.terms_key).where(Offer.terms_key.in_(list(listed)), Offer.online.is_(True)).distinct())
+    return sorted((key for key in keys if key), key=listed.__getitem__, reverse=True)
+
+
+def _set_by_set(session: Session, *, stmt: Any, keys: list[str]) -> list[Any]:
+    """``stmt``'s rows for the sets ``keys`` (best first), set by set, until MAX_CANDIDATES: for offers whose rank
+    is their set's score times one factor, these are the best, and every offer not read ranks no higher."""
+    found: list[Any] = []
+    for key in keys:
+        found += session.execute(stmt.where(Offer.terms_key == key).limit(MAX_CANDIDATES - len(found)))
+        if len(found) >= MAX_CANDIDATES:
+            break
+    return found
+
+
+def _could_reach(scores: dict[str, float], bar: float, place: Place | None) -> Any:
+    """The venues of the sets in ``scores`` whose score × distance factor can reach ``bar`` (online offers are
+    read apart): those without coordinates of sets with score ≥ bar, and of each such set the venues within
+    20 km × (score / bar − 1), in boxes of a few radii (RADIUS_STEPS_KM)."""
+    strong = [key for key, score in scores.items() if score >= bar]
+    if place is None or not strong:
+        return Offer.terms_key.in_(strong) if strong else false()
+    branches = [and_(Offer.online.is_(False), Offer.terms_key.in_(strong), or_(Offer.lat.is_(None), Offer.lon.is_(None)))]
+    by_radius: dict[float | None, list[str]] = {}
+    for key in strong:
+        needed = DISTANCE_SCALE_KM * (scores[key] / bar - 1.0)
+        by_radius.setdefault(next((r for r in RADIUS_STEPS_KM if r >= needed), None), []).append(key)
+    m = place.municipality
+    for radius, keys in by_radius.items():
+        venue = and_(Offer.online.is_(False), Offer.terms_key.in_(keys))
+        if radius is not None:
+            # The same flat-earth km as _sql_distance_factor: a venue outside the box is farther than radius.
+            dlat = radius / 111.195
+            dlon = radius / (111.195 * math.cos(math.radians(m.lat)))
+            venue = and_(venue, Offer.lat.between(m.lat - dlat, m.lat + dlat), Offer.lon.between(m.lon - dlon, m.lon + dlon))
+        branches.append(venue)
+    return or_(*branches)
+
+
 # Lexical relevance weighs this much in the fused score, the semantic similarity the rest. Measured on the
 # labelled set (python -m tests.catalogue.search_quality, all P@3/first, semantic.SHARPNESS 3, meaning from a
 # 0.035 lead): 0.55 → 0.778/0.774, 0.45 → 0.783/0.790, 0.35 → 0.786/0.816; words still matter (typos, names)
@@ -250,29 +394,13 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
     rows: dict[str, tuple[float | None, float | None, bool, str | None, float]] = {}
     best_raw = 0.0
     if weights:
-        # CASE rather than a VALUES join: SQLite cannot alias the columns of a VALUES subquery.
-        qw = case(*((OfferTerm.term == t, w) for t, w in weights.items()), else_=0.0)
-        score = func.sum(OfferTerm.weight * qw).label("score")
-        # With a place, the candidates are the best by score × distance factor (what the ranking below sorts
-        # by), not by score alone: a large catalogue has thousands of equal matches, and the first
-        # MAX_CANDIDATES of them by score were any, not the nearest. The best score over all matches
-        # (window) keeps relevance relative to the query's best match.
-        order = score * _sql_distance_factor(place) if place else score
-        stmt = (
-            select(*light, score, func.max(score).over().label("best"))
-            .join(OfferTerm, OfferTerm.offer_id == Offer.id)
-            .where(OfferTerm.term.in_(list(weights)), *conds)
-            .group_by(*light)
-            .order_by(order.desc())
-            .limit(MAX_CANDIDATES)
-        )
         if session.get_bind().dialect.name == "postgresql":
             # JIT compiling cost 120 ms of this 260 ms query at 1 000 000 offers (EXPLAIN ANALYZE) and
             # never pays off for it; SET LOCAL ends with the request's transaction.
             session.execute(sql_text("SET LOCAL jit = off"))
-        for r in session.execute(stmt):
+        found, best_raw = _lexical_candidates(session, weights=weights, conds=conds, place=place)
+        for r in found:
             rows[r[0]] = (r[1], r[2], r[3], r[4], float(r[5] or 0.0))
-            best_raw = float(r[6] or 0.0)
     elif not query.q.strip() and meaning is None:
         rows = {r[0]: (r[1], r[2], r[3], r[4], 1.0) for r in session.execute(select(*light).where(*conds).limit(MAX_CANDIDATES))}
     if meaning is not None and meaning.candidates:

@@ -17,7 +17,7 @@ import time
 import uuid
 
 import yaml
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 from tqdm import tqdm
 
 from catalogue.index import offer_terms
@@ -189,8 +189,19 @@ def main() -> None:
         help="SQLite runs the sizes up to this one and then this one itself (its row-by-row build is slow)",
     )
     parser.add_argument("--rounds", type=int, default=3, help="passes over the labelled queries per size")
+    parser.add_argument(
+        "--database-url",
+        help="measure this existing catalogue as it is (migrated first; nothing is built or dropped), e.g. one "
+        "grown once with grow(url, 1_000_000), instead of building fresh databases",
+    )
     add_backend_options(parser)
     args = parser.parse_args()
+    if args.database_url:
+        setup_database(args.database_url, sample=False)
+        with session_scope(args.database_url) as session:
+            size = session.scalar(select(func.count()).select_from(Offer))
+        print(report(f"{args.database_url.split('://')[0]} {size}", latencies(args.database_url, args.rounds)))
+        return
     sizes = sorted({int(s) for s in args.sizes.split(",") if s})
     backends = chosen_backends(args)
     lines = []

@@ -125,3 +125,68 @@ def test_time_of_day_is_read_from_the_schedule() -> None:
     assert time_of_day("montags bis freitags 8:30–13:00 Uhr") == "morgens"
     assert time_of_day("jeden Donnerstag 14.30 Uhr") == "nachmittags"
     assert time_of_day("nach Vereinbarung") is None and time_of_day(None) is None
+
+
+def test_candidates_read_near_the_place_are_the_top_ones(sample_database_url, monkeypatch) -> None:
+    """The candidate query that reads only the offers able to clear a share of the best score (bars and radii)
+    picks offers of the same ranks (score × distance factor) as the query over all matches. A small
+    MAX_CANDIDATES and no small-catalogue shortcut make the sample catalogue take the large catalogue's path."""
+    from catalogue import service
+    from catalogue.places import place_or_raise
+    from core.db import session_scope
+
+    monkeypatch.setattr(service, "MAX_CANDIDATES", 12)
+    monkeypatch.setattr(service, "SMALL_CATALOGUE", 0)
+    bars: list[float] = []
+    could_reach = service._could_reach
+    monkeypatch.setattr(service, "_could_reach", lambda scores, bar, place: bars.append(bar) or could_reach(scores, bar, place))
+    early = 0
+    levels = service.CANDIDATE_LEVELS
+    cases = [
+        ("Deutschkurs", "Melle"),
+        ("Kurs für Eltern", "Wallenhorst"),
+        ("Weiterbildung Pflege", "Bramsche"),
+        ("Beratung", None),
+        ("Sprachkurs Englisch", "Quakenbrück"),
+        ("Computerkurs für Anfänger", "Bad Iburg"),
+        ("Hausaufgabenhilfe", "Bohmte"),
+    ]
+    with session_scope(sample_database_url) as s:
+        for q, near in cases:
+            place = place_or_raise(session=s, municipality=near)
+            conds = service._filters(SearchQuery(q=q, municipality=near), place, TODAY)
+            weights = service.query_weights(s, q)
+            bars.clear()
+            got, best = service._lexical_candidates(s, weights=weights, conds=conds, place=place)
+            early += len(bars) < len(levels) - 1  # a bar above 0 sufficed
+            monkeypatch.setattr(service, "CANDIDATE_LEVELS", (0.0,))
+            full, full_best = service._lexical_candidates(s, weights=weights, conds=conds, place=place)
+            monkeypatch.setattr(service, "CANDIDATE_LEVELS", levels)
+            assert best == pytest.approx(full_best), q
+            # Rank by rank: offers tied at the last rank may be others.
+            assert [round(r[6], 9) for r in got] == [round(r[6], 9) for r in full], q
+    assert early  # the pruned path was taken, not only the query over all matches
+
+
+def test_candidates_of_many_sets_are_scored_per_offer(sample_database_url, monkeypatch) -> None:
+    """With more matching term sets than the bars may name, the candidates come from the postings per offer,
+    with the same ranks and best score as from the scored sets."""
+    from catalogue import service
+    from catalogue.places import place_or_raise
+    from core.db import session_scope
+
+    monkeypatch.setattr(service, "MAX_CANDIDATES", 12)
+    small, most = service.SMALL_CATALOGUE, service.MAX_LISTED_SETS
+    with session_scope(sample_database_url) as s:
+        for q, near in (("Deutschkurs", "Melle"), ("Beratung", None), ("Kurs für Eltern", "Wallenhorst")):
+            place = place_or_raise(session=s, municipality=near)
+            conds = service._filters(SearchQuery(q=q, municipality=near), place, TODAY)
+            weights = service.query_weights(s, q)
+            by_set, best = service._lexical_candidates(s, weights=weights, conds=conds, place=place)
+            monkeypatch.setattr(service, "SMALL_CATALOGUE", 0)
+            monkeypatch.setattr(service, "MAX_LISTED_SETS", 0)
+            per_offer, offer_best = service._lexical_candidates(s, weights=weights, conds=conds, place=place)
+            monkeypatch.setattr(service, "SMALL_CATALOGUE", small)
+            monkeypatch.setattr(service, "MAX_LISTED_SETS", most)
+            assert offer_best == pytest.approx(best), q
+            assert [round(r[6], 9) for r in per_offer] == [round(r[6], 9) for r in by_set], q
