@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
@@ -577,6 +578,7 @@ def import_rows(
     PostgreSQL: there the dropped index locks offer_terms until the commit, and every search waits that long,
     holding its pooled connection. True does so on both (a first load while nobody searches), False never."""
     report = ImportReport()
+    one_import_at_a_time(session)
     mark = clock()
     clean, report.rejected = check_rows(session=session, rows=rows, source=source, progress=progress)
     report.lap("check", mark)
@@ -609,6 +611,19 @@ _UPDATE_OFFER = (
     .where(OFFER_TABLE.c.id == bindparam("_id"))
     .values({c.key: bindparam(c.key) for c in OFFER_TABLE.columns if c.key not in ("id", "imported_at")})
 )
+
+
+IMPORT_LOCK = 0x42_4C_49_4D  # PostgreSQL advisory lock key of the catalogue import ("BLIM")
+
+
+def one_import_at_a_time(session: Session) -> None:
+    """Make a second import wait for the first one's commit (PostgreSQL; SQLite has one writer anyway).
+
+    An import reads which offers, providers and term sets exist and then inserts the missing ones: two at
+    once would both insert the same new term set (or provider), and the second would fail on its key at the
+    first one's commit. The lock ends with the import's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
 
 
 def _provider_ids(*, session: Session, clean: list[dict[str, Any]]) -> dict[str, int]:

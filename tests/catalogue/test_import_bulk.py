@@ -3,6 +3,7 @@ exactly the rows the offers stand for, on both databases."""
 
 import datetime as dt
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ from catalogue import importer, index
 from catalogue.importer import import_file
 from catalogue.index import bulk_insert, offer_terms, row_tags
 from catalogue.models import Offer, OfferTag, OfferTerm
-from core.db import utcnow
+from cli.main import setup_database
+from core.db import session_scope, utcnow
+from tests.conftest import POSTGRES, _drop_postgres, _fresh_postgres
 
 GOOD = {
     "title": "Deutschkurs B1 für den Beruf",
@@ -209,3 +212,38 @@ def test_new_offers_are_stored_as_a_core_insert_stores_them(session, tmp_path: P
     assert voll.url == "https://example.org/kurs?a=1&b=ü" and voll.languages == ["Deutsch", "Arabisch"]
     karg = session.get(Offer, "copy-karg")
     assert karg is not None and (karg.weekdays, karg.keywords, karg.sector) == (None, [], None)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="BILDUNGSLOTSE_TEST_POSTGRES_URL not set (CI sets it)")
+def test_two_imports_at_once_wait_for_each_other(tmp_path: Path) -> None:
+    """Both bring the same new term set and text: without the import lock the second inserts them too and
+    fails on their keys when the first commits."""
+    assert POSTGRES
+    url = _fresh_postgres(POSTGRES)
+    try:
+        setup_database(url, sample=False)
+        paths = []
+        for name in ("first", "second"):
+            path = tmp_path / f"{name}.json"
+            path.write_text(json.dumps([{**GOOD, "source_id": "x1", "title": "Sprachkurs zur gleichen Zeit"}]), encoding="utf-8")
+            paths.append(path)
+        outcome: dict[str, object] = {}
+
+        def second() -> None:
+            try:
+                with session_scope(url) as other:
+                    outcome["report"] = import_file(session=other, path=paths[1], source="second")
+            except Exception as error:  # the test reports what the second import met
+                outcome["error"] = error
+
+        with session_scope(url) as first:
+            assert import_file(session=first, path=paths[0], source="first").created == 1
+            thread = threading.Thread(target=second)
+            thread.start()
+            thread.join(2.0)
+            assert thread.is_alive()  # waiting for the first import's commit
+        thread.join(60.0)
+        assert not thread.is_alive() and "error" not in outcome, outcome.get("error")
+        assert outcome["report"].created == 1  # type: ignore[attr-defined]
+    finally:
+        _drop_postgres(POSTGRES, url)
