@@ -104,7 +104,8 @@ def to_blob(vector: np.ndarray) -> bytes:
 class SemanticMatch:
     """How close every offer text is to one query, as a share of the best text's lead over the typical one.
 
-    ``candidates`` (texts that may join the results by meaning alone) is empty unless the lead is clear.
+    ``confident``: the lead is clear enough (MIN_MARGIN) for meaning alone to bring offers in; below that the
+    search uses the match only beside words the catalogue knows.
     """
 
     sims: np.ndarray
