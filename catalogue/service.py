@@ -333,10 +333,10 @@ def _set_by_set(session: Session, *, stmt: Any, keys: list[str]) -> list[Any]:
 
 
 def _could_reach(scores: dict[str, float], bar: float, place: Place | None) -> Any:
-    """The venues of the sets in ``scores`` whose score × distance factor can reach ``bar`` (online offers are
-    read apart): those without coordinates of sets with score ≥ bar, and of each such set the venues within
+    """The venues of the sets in ``scores`` (each scoring at least ``bar``) whose score × distance factor can
+    reach ``bar`` (online offers are read apart): those without coordinates, and of each set the venues within
     20 km × (score / bar − 1), in boxes of a few radii (RADIUS_STEPS_KM)."""
-    strong = [key for key, score in scores.items() if score >= bar]
+    strong = list(scores)
     if place is None or not strong:
         return Offer.terms_key.in_(strong) if strong else false()
     branches = [and_(Offer.online.is_(False), Offer.terms_key.in_(strong), or_(Offer.lat.is_(None), Offer.lon.is_(None)))]
