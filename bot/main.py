@@ -44,6 +44,7 @@ from bot.telegram import install_telegram
 from bot.telegram.install import MAX_UPDATE_BYTES
 from bot.tickets.views import router as tickets_router
 from catalogue import query, semantic
+from catalogue import service as catalogue_service
 from catalogue.text import warm_up
 from catalogue.views import router as catalogue_router
 from core.config import Settings, get_settings
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None, n
         await asyncio.to_thread(warm_up)
         await asyncio.to_thread(query.warm_up)
         await asyncio.to_thread(semantic.warm_up)
+        await asyncio.to_thread(catalogue_service.warm_up, settings.database_url)
         purge = asyncio.create_task(purge_periodically(app.state))
         yield
         purge.cancel()

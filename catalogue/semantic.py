@@ -113,6 +113,7 @@ class SemanticMatch:
     typical: float
     margin: float
     candidates: list[str]
+    _relevances: np.ndarray | None = None
 
     @property
     def confident(self) -> bool:
@@ -120,9 +121,14 @@ class SemanticMatch:
 
     def relevance(self, key: str | None) -> float:
         row = self.rows.get(key or "")
-        if row is None:
-            return 0.0
-        return min(1.0, max(0.0, (float(self.sims[row]) - self.typical) / self.margin)) ** SHARPNESS
+        return 0.0 if row is None else float(self.relevances()[row])
+
+    def relevances(self) -> np.ndarray:
+        """``relevance`` of every matrix row, and 0 in one more row (index -1: an offer without a vector)."""
+        if self._relevances is None:
+            share = np.clip((self.sims - self.typical) / self.margin, 0.0, 1.0) ** SHARPNESS
+            self._relevances = np.append(share, 0.0)
+        return self._relevances
 
 
 @dataclass(frozen=True)

@@ -1,27 +1,30 @@
 """Searching the catalogue: the one function behind the chat actions, the API and the CLI.
 
-Matching uses the inverted index (``offer_terms``) in the database; query terms are expanded with
-compound parts, synonyms and fuzzy matches against the index vocabulary, weighted by IDF. Ranking
-combines that relevance with distance, so that an exact match in the citizen's town comes first.
+Query terms are expanded with compound parts, synonyms and fuzzy matches against the index vocabulary,
+weighted by IDF; the database scores the offers' term sets, and the ranking (filters, meaning, distance)
+runs over a snapshot of the offers' columns (``catalogue.columns``), so that an exact match in the
+citizen's town comes first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import and_, case, exists, false, func, literal_column, or_, select
-from sqlalchemy import text as sql_text
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from catalogue import semantic
-from catalogue.models import Offer, OfferTag, OfferTerm, OfferTermSet
-from catalogue.places import NotFoundError, Place, haversine_km, place_or_raise
+from catalogue.columns import TIMES_OF_DAY, OfferColumns, day_number, haversine_km, offer_columns, weekday_bits
+from catalogue.models import Offer, OfferTerm, OfferTermSet
+from catalogue.places import NotFoundError, Place, place_or_raise
 from catalogue.text import expand, fold, terms
 from catalogue.versioned import PerCatalogueVersion
 
@@ -30,15 +33,8 @@ DISTANCE_SCALE_KM = 20.0  # at this distance a match counts half
 FUZZY_CUTOFF = 82
 COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dropped …
 COMMON_MIN_ROWS = 500  # … once they are common enough to cost scanning time
+log = logging.getLogger(__name__)
 MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
-MAX_CANDIDATES = 2000
-# The candidate query first reads only the offers whose score × distance factor can reach this share of the
-# best score, then lower shares, until MAX_CANDIDATES offers clear the bar (see _lexical_candidates).
-CANDIDATE_LEVELS = (0.7, 0.58, 0.48, 0.4, 0.33, 0.26, 0.2, 0.1, 0.0)
-SMALL_CATALOGUE = 4 * MAX_CANDIDATES  # up to this many offers one query over all matches costs less
-MAX_LISTED_SETS = 500  # matching term sets the bars may name; with more, all matches are scored per offer
-MAX_SET_QUERIES = 50  # without a place, sets read one by one before the bars take over (filters left few offers)
-RADIUS_STEPS_KM = (1.0, 2.0, 3.0, 5.0, 8.0, 13.0, 20.0, 30.0, 50.0, 80.0, 130.0, 200.0)
 
 
 @dataclass
@@ -158,202 +154,63 @@ def query_weights(session: Session, text: str) -> dict[str, float]:
     return {t: w * math.log(1 + n / vocab.df[t]) for t, w in kept.items()}
 
 
-def _filters(query: SearchQuery, place: Place | None, today: dt.date) -> list:  # type: ignore[type-arg]
-    conds = [or_(Offer.end_date.is_(None), Offer.end_date >= today)]
+def _passing(cols: OfferColumns, query: SearchQuery, today: dt.date, exclude: str | None) -> np.ndarray:
+    """Which offers the query's filters let through (the radius is applied to the matches, see ``search``)."""
+    ok = cols.end_day >= day_number(today)
+
+    def coded(column: np.ndarray, name: str, value: str) -> np.ndarray:
+        code = cols.codes[name].get(value)
+        return column == code if code is not None else np.zeros(len(cols), dtype=bool)
+
     if query.category:
-        conds.append(Offer.category == query.category)
+        ok &= coded(cols.category, "category", query.category)
     if query.sector:
-        conds.append(Offer.sector == query.sector)
+        ok &= coded(cols.sector, "sector", query.sector)
     if query.target_group:
-        conds.append(
-            exists().where(OfferTag.offer_id == Offer.id, OfferTag.kind == "target_group", OfferTag.value == query.target_group)
-        )
+        ok &= cols.tagged("target_group", query.target_group)
     if query.language:
-        conds.append(
-            exists().where(OfferTag.offer_id == Offer.id, OfferTag.kind == "language", OfferTag.value == query.language.lower())
-        )
+        ok &= cols.tagged("language", query.language.lower())
     if query.age is not None:
-        conds.append(or_(Offer.age_min.is_(None), Offer.age_min <= query.age))
-        conds.append(or_(Offer.age_max.is_(None), Offer.age_max >= query.age))
+        age = min(max(query.age, 0), 32766)
+        ok &= (cols.age_min <= age) & (cols.age_max >= age)
     if query.free:
-        conds.append(Offer.cost_eur == 0)
+        ok &= cols.cost == 0
     if query.max_cost_eur is not None:
-        conds.append(or_(Offer.cost_eur.is_(None), Offer.cost_eur <= query.max_cost_eur))
+        ok &= np.isnan(cols.cost) | (cols.cost <= query.max_cost_eur)
     if query.starting_within_days is not None:
-        until = today + dt.timedelta(days=query.starting_within_days)
-        conds.append(or_(Offer.weekdays.is_not(None), and_(Offer.start_date.is_not(None), Offer.start_date <= until)))
+        until = day_number(today + dt.timedelta(days=max(query.starting_within_days, 0)))
+        ok &= cols.has_weekdays | (cols.start_day <= until)
     if query.childcare:
-        conds.append(Offer.childcare.is_(True))
+        ok &= cols.childcare
     if query.accessible:
-        conds.append(Offer.accessibility.is_not(None))
+        ok &= cols.accessible
     if query.online is True:
-        conds.append(Offer.online.is_(True))
+        ok &= cols.online
     elif query.online is False:
-        conds.append(Offer.online.is_(False))
-    if place and query.radius_km:
-        m = place.municipality
-        dlat = query.radius_km / 111.0
-        dlon = query.radius_km / (111.0 * math.cos(math.radians(m.lat)))
-        in_box = and_(Offer.lat.between(m.lat - dlat, m.lat + dlat), Offer.lon.between(m.lon - dlon, m.lon + dlon))
-        conds.append(or_(Offer.online.is_(True), in_box))
-    return conds
+        ok &= ~cols.online
+    if exclude:
+        code = cols.codes["municipality"].get(exclude)
+        if code is not None:
+            ok &= cols.municipality != code
+    return ok
 
 
-def _sql_distance_factor(place: Place) -> Any:
-    """The ranking's distance factor 1 / (1 + km / DISTANCE_SCALE_KM) as SQL, with the flat-earth distance
-    (within 0.1 % of haversine across the county), so that the database picks the candidates the ranking wants."""
-    m = place.municipality
-    dy = (Offer.lat - m.lat) * 111.195
-    dx = (Offer.lon - m.lon) * (111.195 * math.cos(math.radians(m.lat)))
-    km = func.sqrt(dx * dx + dy * dy)
-    return case(
-        (Offer.online.is_(True), 1.0 / (1.0 + ONLINE_DISTANCE_KM / DISTANCE_SCALE_KM)),
-        (or_(Offer.lat.is_(None), Offer.lon.is_(None)), 1.0),
-        else_=1.0 / (1.0 + km / DISTANCE_SCALE_KM),
-    )
-
-
-def _lexical_candidates(
-    session: Session, *, weights: dict[str, float], conds: list[Any], place: Place | None
-) -> tuple[list[Any], float]:
-    """The MAX_CANDIDATES offers with the best score × distance factor (score alone without a place), as rows
-    (id, lat, lon, online, text_key, score, score × factor), and the best score of any offer that passes ``conds``.
-
-    Scores are sums over term sets (``offer_term_sets``, one row per distinct set, not per offer), so the
-    database scores each set once. A large catalogue's common terms ("deutschkurs") match hundreds of
-    thousands of offers; reading all of them cost ~2 s at 1 000 000 offers. So the query reads at first only
-    the offers that can reach a share (CANDIDATE_LEVELS) of the best score: the sets at least that strong, and
-    of each set the venues within the distance where its factor still allows it (index terms_key, online, lat, lon).
-    Every offer left out ranks below that bar; once MAX_CANDIDATES offers clear it, they are the top ones.
-    Online offers all have the same distance factor (without a place, all offers have), so the best of them
-    are read set by set in score order instead: reading all 90 000 online matches to sort them cost 240 ms.
-
-    SQLite scores per offer (``_offer_candidates``): at 200 000 offers the term sets gained nothing there even
-    with fresh statistics (42 labelled queries, warm, p50/p95 119/357 ms against 149/297), and without them (a
-    grown catalogue nobody ran ANALYZE on) its planner made them 6× slower (1 017/1 398 ms)."""
-    if session.get_bind().dialect.name != "postgresql":
-        return _offer_candidates(session, weights=weights, conds=conds, place=place)
+def _set_scores(session: Session, cols: OfferColumns, weights: dict[str, float]) -> np.ndarray:
+    """Each offer's lexical score: the database sums the weights per term set (one row per distinct set of
+    terms, ``offer_term_sets``), the snapshot spreads them over the offers that have the set."""
     qw = case(*((OfferTermSet.term == t, w) for t, w in weights.items()), else_=0.0)
-    sets = (
-        select(OfferTermSet.terms_key, func.sum(OfferTermSet.weight * qw).label("score"))
+    stmt = (
+        select(OfferTermSet.terms_key, func.sum(OfferTermSet.weight * qw))
         .where(OfferTermSet.term.in_(list(weights)))
         .group_by(OfferTermSet.terms_key)
-        .subquery()
     )
-    levels: tuple[float, ...] = (0.0,)
-    listed: dict[str, float] = {}
-    if _VOCABULARY.get(session).total > SMALL_CATALOGUE:
-        top = session.execute(select(sets.c.terms_key, sets.c.score).order_by(sets.c.score.desc()).limit(MAX_LISTED_SETS + 1))
-        listed = {key: float(score) for key, score in top}
-        if len(listed) > MAX_LISTED_SETS:
-            # The matches do not collapse into few sets (texts that each offer has alone): the bars would name
-            # too many sets per query (a CASE of 2 000 sets cost seconds), so all matches are scored per offer.
-            return _offer_candidates(session, weights=weights, conds=conds, place=place)
-        levels = CANDIDATE_LEVELS
-    passes = exists().where(Offer.terms_key == sets.c.terms_key, *conds)
-    best = session.scalar(select(func.max(sets.c.score)).where(passes))
-    if not best:
-        return [], 0.0
-    factor = _sql_distance_factor(place) if place else 1.0
-    rank = (sets.c.score * factor).label("rank")
-    light = (Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key, sets.c.score, rank)
-    stmt = select(*light).join(sets, sets.c.terms_key == Offer.terms_key).where(*conds).order_by(rank.desc())
-    apart: list[Any] = []
-    venues: list[Any] = []
-    found: list[Any] = []
-    if levels != (0.0,) and place is None:
-        # Without a place an offer ranks by its set's score alone: the best sets' offers, read set by set.
-        ranked = sorted(listed, key=listed.__getitem__, reverse=True)[:MAX_SET_QUERIES]
-        found = _set_by_set(session, stmt=stmt, keys=ranked)
-        if len(found) >= MAX_CANDIDATES:
-            return found, float(best)
-    elif levels != (0.0,):
-        # Online offers have one distance factor, so the same holds for them; the bars below are for venues.
-        online = stmt.where(Offer.online.is_(True))
-        apart = _set_by_set(session, stmt=online, keys=_online_keys(session, listed=listed))
-        venues = [Offer.online.is_(False)]
-    for level in levels:
-        bar = float(best) * level
-        if bar:
-            # The strong sets' scores as a CASE, not a join with the scored sets: joined, PostgreSQL looped over
-            # the sets and ran the whole index OR once per set (77 ms instead of 8, EXPLAIN ANALYZE).
-            strong = {key: score for key, score in listed.items() if score >= bar}
-            score = case(strong, value=Offer.terms_key, else_=0.0)
-            query = (
-                select(Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key, score, (score * factor).label("rank"))
-                .where(*conds, *venues, _could_reach(strong, bar, place))
-                .order_by(literal_column("rank").desc())
-            )
-        else:
-            query = stmt.where(*venues)
-        found = list(session.execute(query.limit(MAX_CANDIDATES)))
-        if apart:
-            found = sorted(found + apart, key=lambda r: r[6], reverse=True)[:MAX_CANDIDATES]
-        if not bar or (len(found) == MAX_CANDIDATES and found[-1][6] >= bar):
-            break
-    return found, float(best)
-
-
-def _offer_candidates(
-    session: Session, *, weights: dict[str, float], conds: list[Any], place: Place | None
-) -> tuple[list[Any], float]:
-    """``_lexical_candidates`` by one query over the postings of every matching offer (``offer_terms``)."""
-    # CASE rather than a VALUES join: SQLite cannot alias the columns of a VALUES subquery.
-    qw = case(*((OfferTerm.term == t, w) for t, w in weights.items()), else_=0.0)
-    score = func.sum(OfferTerm.weight * qw).label("score")
-    rank = score * _sql_distance_factor(place) if place else score
-    light = (Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key)
-    stmt = (
-        select(*light, score, rank.label("rank"), func.max(score).over().label("best"))
-        .join(OfferTerm, OfferTerm.offer_id == Offer.id)
-        .where(OfferTerm.term.in_(list(weights)), *conds)
-        .group_by(*light)
-        .order_by(rank.desc())
-        .limit(MAX_CANDIDATES)
-    )
-    found = list(session.execute(stmt))
-    return [r[:7] for r in found], float(found[0][7] or 0.0) if found else 0.0
-
-
-def _online_keys(session: Session, *, listed: dict[str, float]) -> list[str]:
-    """The listed sets that have online offers, best first."""
-    keys = session.scalars(select(Offer.terms_key).where(Offer.terms_key.in_(list(listed)), Offer.online.is_(True)).distinct())
-    return sorted((key for key in keys if key), key=listed.__getitem__, reverse=True)
-
-
-def _set_by_set(session: Session, *, stmt: Any, keys: list[str]) -> list[Any]:
-    """``stmt``'s rows for the sets ``keys`` (best first), set by set, until MAX_CANDIDATES: for offers whose rank
-    is their set's score times one factor, these are the best, and every offer not read ranks no higher."""
-    found: list[Any] = []
-    for key in keys:
-        found += session.execute(stmt.where(Offer.terms_key == key).limit(MAX_CANDIDATES - len(found)))
-        if len(found) >= MAX_CANDIDATES:
-            break
-    return found
-
-
-def _could_reach(scores: dict[str, float], bar: float, place: Place | None) -> Any:
-    """The venues of the sets in ``scores`` (each scoring at least ``bar``) whose score × distance factor can
-    reach ``bar`` (online offers are read apart): those without coordinates, and of each set the venues within
-    20 km × (score / bar − 1), in boxes of a few radii (RADIUS_STEPS_KM)."""
-    strong = list(scores)
-    if place is None or not strong:
-        return Offer.terms_key.in_(strong) if strong else false()
-    branches = [and_(Offer.online.is_(False), Offer.terms_key.in_(strong), or_(Offer.lat.is_(None), Offer.lon.is_(None)))]
-    by_radius: dict[float | None, list[str]] = {}
-    for key in strong:
-        needed = DISTANCE_SCALE_KM * (scores[key] / bar - 1.0)
-        by_radius.setdefault(next((r for r in RADIUS_STEPS_KM if r >= needed), None), []).append(key)
-    m = place.municipality
-    for radius, keys in by_radius.items():
-        venue = and_(Offer.online.is_(False), Offer.terms_key.in_(keys))
-        if radius is not None:
-            # The same flat-earth km as _sql_distance_factor: a venue outside the box is farther than radius.
-            dlat = radius / 111.195
-            dlon = radius / (111.195 * math.cos(math.radians(m.lat)))
-            venue = and_(venue, Offer.lat.between(m.lat - dlat, m.lat + dlat), Offer.lon.between(m.lon - dlon, m.lon + dlon))
-        branches.append(venue)
-    return or_(*branches)
+    codes = cols.codes["set"]
+    per_set = np.zeros(len(codes.index) + 1)  # the last slot, code -1, stays 0: offers without terms
+    for key, score in session.execute(stmt):
+        code = codes.get(key)
+        if code is not None:
+            per_set[code] = float(score or 0.0)
+    return per_set[cols.set_of]
 
 
 # Lexical relevance weighs this much in the fused score, the semantic similarity the rest. Measured on the
@@ -363,8 +220,8 @@ def _could_reach(scores: dict[str, float], bar: float, place: Place | None) -> A
 LEXICAL_SHARE = 0.35
 
 
-def fuse(*, lexical: float | None, semantic: float) -> float:
-    """One relevance from both signals (each 0..1, relative to the query's best match).
+def fuse(*, lexical: np.ndarray | None, semantic: np.ndarray) -> np.ndarray:
+    """One relevance from both signals (each 0..1 per offer, relative to the query's best match).
 
     A linear blend keeps both readable: an exact word match with a fitting meaning scores highest, a
     lexical match with an unrelated meaning (Spanish "für Anfänger" for "Computerkurs für Anfänger")
@@ -377,16 +234,16 @@ def fuse(*, lexical: float | None, semantic: float) -> float:
 
 
 def search(*, session: Session, query: SearchQuery, today: dt.date | None = None) -> SearchResult:
-    """Offers for a query, best first. Raises NotFoundError for an unknown place."""
+    """Offers for a query, best first. Raises NotFoundError for an unknown place.
+
+    Every offer that matches a query word or is among the closest in meaning is ranked, over the columns of
+    ``catalogue.columns`` rather than in SQL: see catalogue/README.md, "How a search ranks"."""
     today = today or dt.date.today()
     place = place_or_raise(session=session, municipality=query.municipality, postcode=query.postcode)
     exclude = None
     if query.exclude_municipality:
         ex = place_or_raise(session=session, municipality=query.exclude_municipality)
         exclude = ex.municipality.ags if ex else None
-    conds = _filters(query, place, today)
-    if exclude:
-        conds.append(or_(Offer.municipality_ags.is_(None), Offer.municipality_ags != exclude))
 
     weights = query_weights(session, query.q) if query.q.strip() else {}
     said = (query.meaning or query.q).strip()
@@ -395,105 +252,97 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
         meaning = None  # a faint lead in meaning with no word to go by is noise ("ich möchte eine Pizza bestellen")
     if query.q.strip() and not weights and meaning is None:
         return SearchResult(0, [], place, {})
-    # Rank on light rows (id, score, coordinates); load whole offers only for the requested page.
-    light = (Offer.id, Offer.lat, Offer.lon, Offer.online, Offer.text_key)
-    rows: dict[str, tuple[float | None, float | None, bool, str | None, float]] = {}
-    best_raw = 0.0
+    cols = offer_columns(session)
+    passing = _passing(cols, query, today, exclude)
     if weights:
-        if session.get_bind().dialect.name == "postgresql":
-            # JIT compiling cost 120 ms of this 260 ms query at 1 000 000 offers (EXPLAIN ANALYZE) and
-            # never pays off for it; SET LOCAL ends with the request's transaction.
-            session.execute(sql_text("SET LOCAL jit = off"))
-        found, best_raw = _lexical_candidates(session, weights=weights, conds=conds, place=place)
-        for r in found:
-            rows[r[0]] = (r[1], r[2], r[3], r[4], float(r[5] or 0.0))
+        raw = _set_scores(session, cols, weights)
+        matched = passing & (raw > 0)
     elif not query.q.strip() and meaning is None:
-        rows = {r[0]: (r[1], r[2], r[3], r[4], 1.0) for r in session.execute(select(*light).where(*conds).limit(MAX_CANDIDATES))}
-    if meaning is not None and meaning.candidates:
-        # Offers whose text is among the closest in meaning join the lexical candidates ("Hilfe bei den
+        raw = np.ones(len(cols))  # no words, no meaning: every offer that passes the filters, nearest first
+        matched = passing
+    else:
+        raw = np.zeros(len(cols))
+        matched = np.zeros(len(cols), dtype=bool)
+    rows = cols.rows_in(meaning.rows) if meaning is not None else None
+    if meaning is not None and rows is not None and meaning.candidates:
+        # Offers whose text is among the closest in meaning join the word matches ("Hilfe bei den
         # Hausaufgaben" finds "Lernförderung" with no word in common).
-        near = select(*light).where(Offer.text_key.in_(meaning.candidates), *conds).limit(MAX_CANDIDATES)
-        for oid, lat, lon, online, key in session.execute(near):
-            rows.setdefault(oid, (lat, lon, online, key, 0.0))
-    if not rows:
+        near = np.array([meaning.rows[key] for key in meaning.candidates if key in meaning.rows], dtype=np.int64)
+        matched = matched | (passing & np.isin(rows, near))
+    idx = np.flatnonzero(matched)
+    distance = np.full(idx.size, np.nan)
+    if place is not None:
+        m = place.municipality
+        distance = haversine_km(m.lat, m.lon, cols.lat[idx], cols.lon[idx])
+        if query.radius_km:
+            # Venues within the radius (none without coordinates) and online offers not placed beyond it.
+            online = cols.online[idx]
+            inside = (online | (distance <= query.radius_km)) & ~(distance > query.radius_km)
+            idx, distance = idx[inside], distance[inside]
+    if not idx.size:
         return SearchResult(0, [], place, weights)
-    # Relevance is relative to the best match, so a weak match stays weak however near it is.
-    best = best_raw or max(r[4] for r in rows.values()) or 1.0
-    ranked: list[tuple[float, float, str, float, float | None]] = []
-    for oid, (lat, lon, online, key, raw) in rows.items():
-        lexical = raw / best
-        relevance = lexical
-        if meaning is not None:
-            relevance = fuse(lexical=lexical if weights else None, semantic=meaning.relevance(key))
-        # Meaning reorders and adds, it does not remove: a fair word match stays a result however far its
-        # text is from the sentence ("Ausbildungsmesse" for "Praktikum" in Melle, where nothing else is near).
-        if relevance < MIN_RELEVANCE and (not weights or lexical < MIN_RELEVANCE):
-            continue
-        distance = None
-        if place and lat is not None and lon is not None:
-            distance = haversine_km(place.municipality.lat, place.municipality.lon, lat, lon)
-            if query.radius_km and distance > query.radius_km:
-                continue
-        felt = ONLINE_DISTANCE_KM if online else distance
-        factor = 1.0 if felt is None or place is None else 1.0 / (1.0 + felt / DISTANCE_SCALE_KM)
-        ranked.append((-round(relevance * factor, 6), distance if distance is not None else 999.0, oid, relevance, distance))
-    if query.weekdays or query.times_of_day or query.prefer_target_groups:
-        ranked = _when_and_whom(session, query, ranked)
-    ranked.sort()
-    page = ranked[query.offset : query.offset + query.limit]
-    offers = {o.id: o for o in session.scalars(select(Offer).where(Offer.id.in_([r[2] for r in page])))}
-    hits = [Hit(offers[oid], -neg, rel, dist, next_start(offers[oid], today)) for neg, _, oid, rel, dist in page]
-    return SearchResult(len(ranked), hits, place, weights)
+    # Relevance is relative to the best match (within the radius), so a weak match stays weak however near it is.
+    best = float(raw[idx].max()) or 1.0
+    lexical = raw[idx] / best
+    relevance = lexical
+    if meaning is not None and rows is not None:
+        semantic_relevance = meaning.relevances()[rows[idx]]
+        relevance = fuse(lexical=lexical if weights else None, semantic=semantic_relevance)
+    # Meaning reorders and adds, it does not remove: a fair word match stays a result however far its
+    # text is from the sentence ("Ausbildungsmesse" for "Praktikum" in Melle, where nothing else is near).
+    keep = (relevance >= MIN_RELEVANCE) | (lexical >= MIN_RELEVANCE if weights else False)
+    if place is not None:
+        felt = np.where(cols.online[idx], ONLINE_DISTANCE_KM, distance)
+        factor = np.where(np.isnan(felt), 1.0, 1.0 / (1.0 + felt / DISTANCE_SCALE_KM))
+    else:
+        factor = np.ones(idx.size)
+    score = np.round(relevance * factor, 6)
+    if query.weekdays:
+        # Weekday and time-of-day wishes drop offers known to meet at other times (unknown times stay).
+        days = cols.weekdays[idx]
+        keep &= (days == 0) | ((days & weekday_bits(query.weekdays)) != 0)
+    if query.times_of_day:
+        wanted = [TIMES_OF_DAY.index(t) for t in query.times_of_day if t in TIMES_OF_DAY]
+        starts = cols.starts[idx]
+        keep &= (starts == -1) | np.isin(starts, wanted)
+    if query.prefer_target_groups:
+        # Target groups only lift the offers meant for them.
+        meant = np.zeros(idx.size, dtype=bool)
+        for group in query.prefer_target_groups:
+            meant |= cols.tagged("target_group", group)[idx]
+        score = np.where(meant, np.round(score * TARGET_BOOST, 6), score)
+    kept = np.flatnonzero(keep)
+    page = _page(cols, kept, score, distance, idx, query.offset + query.limit)[query.offset :]
+    ids = [cols.ids[idx[i]].decode("utf-8") for i in page]
+    offers = {o.id: o for o in session.scalars(select(Offer).where(Offer.id.in_(ids)))}
+    hits = [
+        Hit(offers[oid], float(score[i]), float(relevance[i]), _km(distance[i]), next_start(offers[oid], today))
+        for oid, i in zip(ids, page, strict=True)
+        if oid in offers  # gone since the snapshot was taken (an import committing right now)
+    ]
+    return SearchResult(int(kept.size), hits, place, weights)
 
 
-_START = re.compile(r"\b(\d{1,2})[:.](\d{2})\b")
+def _km(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def _page(cols: OfferColumns, kept: np.ndarray, score: np.ndarray, distance: np.ndarray, idx: np.ndarray, n: int) -> list[int]:
+    """The first ``n`` of ``kept`` (positions in ``idx``): best score first, then nearest, then by id, so that
+    equal offers keep their order from one request to the next."""
+    if not kept.size or n <= 0:
+        return []
+    if kept.size > n:
+        # Only the offers that can be among the first n are sorted: all with at least the n-th best score.
+        nth = np.partition(-score[kept], n - 1)[n - 1]
+        kept = kept[-score[kept] <= nth]
+    near = np.where(np.isnan(distance[kept]), 999.0, distance[kept])
+    order = np.lexsort((cols.ids[idx[kept]], near, -score[kept]))
+    return [int(i) for i in kept[order[:n]]]
+
+
 # "Deutschkurs für Mütter": offers for the named group first (1.15, 1.35, 1.6 measured: target P@3 0.48, 0.52, 0.56).
 TARGET_BOOST = 1.6
-
-
-def time_of_day(schedule: str | None) -> str | None:
-    """The part of the day an offer starts in, read from its schedule text ("dienstags 18:00–19:30 Uhr")."""
-    found = _START.search(schedule or "")
-    if not found:
-        return None
-    hour = int(found.group(1))
-    if hour < 9:
-        return "morgens"
-    if hour < 12:
-        return "vormittags"
-    if hour < 14:
-        return "mittags"
-    if hour < 17:
-        return "nachmittags"
-    return "abends"
-
-
-def _when_and_whom(session: Session, query: SearchQuery, ranked: list[Any]) -> list[Any]:
-    """Weekday and time-of-day wishes drop offers known to meet at other times (unknown times stay);
-    target groups only lift the offers meant for them."""
-    ids = [r[2] for r in ranked]
-    rows = session.execute(select(Offer.id, Offer.weekdays, Offer.schedule).where(Offer.id.in_(ids))).all() if ids else []
-    when = {oid: (set(days or ()), time_of_day(schedule)) for oid, days, schedule in rows}
-    meant: set[str] = set()
-    if query.prefer_target_groups and ids:
-        meant = set(
-            session.scalars(
-                select(OfferTag.offer_id).where(
-                    OfferTag.kind == "target_group", OfferTag.value.in_(query.prefer_target_groups), OfferTag.offer_id.in_(ids)
-                )
-            )
-        )
-    out = []
-    for neg, dist_key, oid, rel, dist in ranked:
-        days, start = when.get(oid, (set(), None))
-        if query.weekdays and days and not days & set(query.weekdays):
-            continue
-        if query.times_of_day and start and start not in query.times_of_day:
-            continue
-        if oid in meant:
-            neg = round(neg * TARGET_BOOST, 6)
-        out.append((neg, dist_key, oid, rel, dist))
-    return out
 
 
 WEEKDAY_NUMBERS = {"mo": 1, "di": 2, "mi": 3, "do": 4, "fr": 5, "sa": 6, "so": 7}
@@ -571,6 +420,21 @@ def query_from_text(*, session: Session, text: str, **explicit: Any) -> SearchQu
     }
     values.update({k: v for k, v in explicit.items() if v is not None})
     return SearchQuery(**values)
+
+
+def warm_up(url: str | None = None) -> None:
+    """Load the catalogue's vocabulary, offer vectors and columns now (seconds for a large catalogue) rather than
+    on a citizen's first search. A database not yet set up is no reason to fail a start: the first search loads."""
+    from core.db import read_scope
+
+    try:
+        with read_scope(url) as session:
+            _VOCABULARY.get(session)
+            offer_columns(session)
+            if semantic.enabled():
+                semantic.match(session=session, text="Deutschkurs")
+    except Exception as exc:  # an optimisation; the search itself reports real errors
+        log.warning("catalogue not loaded at start (%s); the first search loads it", type(exc).__name__)
 
 
 def get_offer(*, session: Session, offer_id: str) -> Offer | None:

@@ -2,7 +2,7 @@
 
 Reloaded when an import bumps the catalogue version (``bump_catalogue_version``), so that each gateway and action
 server sees a new catalogue on its next search without a restart; one lock per cache, so that concurrent searches
-after an import load it once.
+after an import load it once (and meanwhile use the previous version).
 """
 
 from __future__ import annotations
@@ -38,13 +38,22 @@ class PerCatalogueVersion[T]:
         self._lock = threading.Lock()
 
     def get(self, session: Session) -> T:
+        """The data of the session's catalogue version. While one search loads a new version, concurrent ones
+        go on with the previous one (a large catalogue takes seconds to load) instead of queueing behind it."""
         key = str(session.get_bind().engine.url)
         version = catalogue_version(session)
         entry = self._entries.get(key)
-        if entry is None or entry[0] != version:
-            with self._lock:
-                entry = self._entries.get(key)
-                if entry is None or entry[0] != version:
-                    entry = (version, self._load(session))
-                    self._entries[key] = entry
-        return entry[1]
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        if entry is not None and not self._lock.acquire(blocking=False):
+            return entry[1]
+        if entry is None:
+            self._lock.acquire()
+        try:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != version:
+                entry = (version, self._load(session))
+                self._entries[key] = entry
+            return entry[1]
+        finally:
+            self._lock.release()
