@@ -27,14 +27,12 @@ from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from catalogue.index import (
-    TERMS,
     bulk_insert,
     drop_unused_term_sets,
     embed_missing,
     row_tags,
     row_terms,
     row_text_key,
-    suspend_term_indexes,
     terms_key,
     write_index,
 )
@@ -514,10 +512,8 @@ def import_file(
     source: str | None = None,
     strict: bool = False,
     progress: bool = False,
-    rebuild_index: bool | None = None,
 ) -> ImportReport:
-    """Import one file; raises ImportFileError only when the file as a whole is unreadable. ``rebuild_index``:
-    see ``import_rows``."""
+    """Import one file; raises ImportFileError only when the file as a whole is unreadable."""
     parsed = read_file(path)
     report = import_rows(
         session=session,
@@ -525,7 +521,6 @@ def import_file(
         source=source or parsed.source or "import",
         strict=strict,
         progress=progress,
-        rebuild_index=rebuild_index,
     )
     report.ignored_columns = parsed.ignored_columns
     return report
@@ -568,15 +563,8 @@ def import_rows(
     source: str,
     strict: bool = False,
     progress: bool = False,
-    rebuild_index: bool | None = None,
 ) -> ImportReport:
-    """Validate and store ``rows`` in the session's transaction (the caller commits).
-
-    ``rebuild_index``: into an empty search index, drop the indexes of offer_terms and build them once at the
-    end (``catalogue.index.suspend_term_indexes``; 10 000 offers: index phase less than half on PostgreSQL).
-    None (default) does so on SQLite for an import of at least ``REBUILD_INDEX_FROM`` offers, never on
-    PostgreSQL: there the dropped index locks offer_terms until the commit, and every search waits that long,
-    holding its pooled connection. True does so on both (a first load while nobody searches), False never."""
+    """Validate and store ``rows`` in the session's transaction (the caller commits)."""
     report = ImportReport()
     one_import_at_a_time(session)
     mark = clock()
@@ -588,7 +576,7 @@ def import_rows(
     session.flush()  # whatever the caller left pending, before the bulk statements bypass the unit of work
     with session.no_autoflush:
         providers = _provider_ids(session=session, clean=clean)
-        _store(session=session, clean=clean, providers=providers, report=report, progress=progress, rebuild_index=rebuild_index)
+        _store(session=session, clean=clean, providers=providers, report=report, progress=progress)
     if report.created or report.updated:
         from catalogue.versioned import bump_catalogue_version
 
@@ -602,9 +590,6 @@ def import_rows(
 
 # Offers per block: known offers are read, and new ones written, with one statement per table and block.
 IMPORT_BLOCK = 2000
-# On SQLite, an import of at least this many offers into an empty search index builds the indexes of offer_terms
-# once at the end instead of updating them row by row (``suspend_term_indexes``; ``import_rows(rebuild_index=)``).
-REBUILD_INDEX_FROM = 10_000
 OFFER_TABLE = cast(Table, Offer.__table__)
 _UPDATE_OFFER = (
     update(OFFER_TABLE)
@@ -648,18 +633,12 @@ def _store(
     providers: dict[str, int],
     report: ImportReport,
     progress: bool,
-    rebuild_index: bool | None = None,
 ) -> None:
     """Insert new offers and update changed ones with their terms and tags, one block of rows at a time.
 
     Core bulk statements (executemany; insertmanyvalues on PostgreSQL) instead of one ORM object per offer and
     per term: the unit of work cost 4/5 of an import's CPU time (10 000 new offers on SQLite, measured)."""
     updated_ids: list[str] = []
-    rebuild = None
-    if rebuild_index is None:
-        rebuild_index = len(clean) >= REBUILD_INDEX_FROM and session.get_bind().dialect.name == "sqlite"
-    if rebuild_index and clean and session.execute(select(TERMS.c.offer_id).limit(1)).first() is None:
-        rebuild = suspend_term_indexes(session)
     with tqdm(total=len(clean), desc="Importieren", unit="Angebot", disable=not progress) as bar:
         for start in range(0, len(clean), IMPORT_BLOCK):
             block = clean[start : start + IMPORT_BLOCK]
@@ -704,10 +683,6 @@ def _store(
             report.updated += len(changed)
             updated_ids += replaced
             bar.update(len(block))
-    if rebuild is not None:
-        mark = clock()
-        rebuild()
-        report.lap("reindex", mark)
     _expire_offers(session, updated_ids)
 
 

@@ -1,19 +1,18 @@
-"""Builds the search terms of offers (the inverted index in ``offer_terms``), their filter tags and text keys."""
+"""Builds the search terms of offers (their term sets in ``offer_term_sets``), their filter tags and text keys."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, exists, insert, select
-from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
 from catalogue import semantic
-from catalogue.models import Offer, OfferTag, OfferTerm, OfferTermSet, OfferVector
+from catalogue.models import Offer, OfferTag, OfferTermSet, OfferVector
 from catalogue.text import split_compound, terms
 
 # Words a category or sector stands for, so that "Weiterbildung Pflege" finds its offers.
@@ -37,7 +36,6 @@ SECTOR_WORDS = {
 # Where a word stands decides how much it says about the offer.
 FIELD_WEIGHTS = (("title", 3.0), ("keywords", 2.5), ("category", 1.5), ("description", 1.0), ("provider", 0.5))
 PART_FACTOR = 0.6
-TERMS = cast(Table, OfferTerm.__table__)
 TAGS = cast(Table, OfferTag.__table__)
 TERM_SETS = cast(Table, OfferTermSet.__table__)
 
@@ -117,18 +115,17 @@ def write_index(
     entries: Sequence[tuple[str, Mapping[str, float], Iterable[tuple[str, str]]]],
     replace: Sequence[str] = (),
 ) -> None:
-    """Write the terms and tags of many offers ``(offer id, terms, tags)`` in bulk; the old terms and tags of
-    the offers in ``replace`` (updated offers) are deleted first.
+    """Write the term sets and tags of many offers ``(offer id, terms, tags)`` in bulk (the offers carry their
+    set's ``terms_key``); the old tags of the offers in ``replace`` (updated offers) are deleted first.
 
     The rows are plain tuples sorted by the index key (neighbouring index pages are written together) and go
     to the driver directly: COPY on PostgreSQL (psycopg 3), one executemany of the driver elsewhere. The
-    Core executemany with one dict per row cost most of an import's time (offer_terms has ~45 rows per offer)."""
+    Core executemany with one dict per row cost most of an import's time. Terms are stored once per distinct
+    set, not per offer: the per-offer postings (``offer_terms``, ~45 rows per offer) were the largest part of an
+    import until the search stopped reading them (migration 0016)."""
     if replace:
-        session.execute(delete(TERMS).where(TERMS.c.offer_id.in_(replace)))
         session.execute(delete(TAGS).where(TAGS.c.offer_id.in_(replace)))
-    term_rows = sorted((t, oid, w) for oid, weights, _ in entries for t, w in weights.items())
     tag_rows = sorted((k, v, oid) for oid, _, tags in entries for k, v in tags)
-    bulk_insert(session, TERMS, ("term", "offer_id", "weight"), term_rows)
     bulk_insert(session, TAGS, ("kind", "value", "offer_id"), tag_rows)
     write_term_sets(session=session, term_sets=[weights for _, weights, _ in entries])
 
@@ -172,52 +169,6 @@ def bulk_insert(session: Session, table: Table, columns: Sequence[str], rows: Se
         conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})", rows)
     else:
         session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
-
-
-def suspend_term_indexes(session: Session) -> Callable[[], None]:
-    """Drop the secondary indexes of ``offer_terms`` (on PostgreSQL its keys too) for a large import into
-    an empty index; returns the function that creates them again exactly as they were (their definitions are
-    read from the database). Building an index once, sorted, costs a fraction of updating it row by row.
-
-    Meant for the first import only: all of it happens in the import's transaction, so a failed import leaves
-    the schema as it was; on PostgreSQL the dropped index locks ``offer_terms`` until the commit (searches wait,
-    there is nothing to find yet), on SQLite readers keep the old schema until the commit."""
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        indexes = conn.execute(
-            sql_text(
-                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-                "WHERE x.indrelid = 'offer_terms'::regclass AND NOT x.indisprimary AND NOT x.indisunique"
-            )
-        ).all()
-        # the foreign key first, then the primary key (dropped in this order, added back in the reverse)
-        constraints = conn.execute(
-            sql_text(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = 'offer_terms'::regclass AND contype IN ('f', 'p') ORDER BY contype"
-            )
-        ).all()
-    elif conn.dialect.name == "sqlite":
-        indexes = conn.execute(
-            sql_text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offer_terms' AND sql IS NOT NULL")
-        ).all()
-        constraints = []  # SQLite cannot drop a key without rebuilding the table
-    else:
-        return lambda: None
-    for name, _ in constraints:
-        conn.execute(sql_text(f'ALTER TABLE offer_terms DROP CONSTRAINT "{name}"'))
-    for name, _ in indexes:
-        conn.execute(sql_text(f'DROP INDEX "{name}"'))
-
-    def rebuild() -> None:
-        if conn.dialect.name == "postgresql":
-            conn.execute(sql_text("SET LOCAL maintenance_work_mem = '256MB'"))  # for the index sorts (default 64 MB)
-        for name, definition in reversed(constraints):
-            conn.execute(sql_text(f'ALTER TABLE offer_terms ADD CONSTRAINT "{name}" {definition}'))
-        for _, definition in indexes:
-            conn.execute(sql_text(definition))
-
-    return rebuild
 
 
 EMBED_BATCH = 64

@@ -1,6 +1,6 @@
 """Tables of the catalogue. Lists that are filtered on (target groups, languages, funding) live in
-``offer_tags`` and the search index in ``offer_terms`` so that both SQLite and PostgreSQL can use
-plain B-tree indexes for them."""
+``offer_tags`` and the search terms in ``offer_term_sets`` (one row per term of each distinct set of terms,
+which the offers name by ``terms_key``) so that both SQLite and PostgreSQL can use plain B-tree indexes for them."""
 
 from __future__ import annotations
 
@@ -167,9 +167,8 @@ class Offer(Base):
         UniqueConstraint("source", "source_id", name="uq_offer_source"),
         Index("ix_offer_geo", "lat", "lon"),
         Index("ix_offer_category", "category", "sector"),
-        # The candidate query reads the online offers of the best term sets, and their venues near the place
-        # (migration 0015).
-        Index("ix_offer_terms_key_geo", "terms_key", "online", "lat", "lon"),
+        # Finds the term sets no offer has any more, after an import changed offers (migration 0016).
+        Index("ix_offers_terms_key", "terms_key"),
     )
 
     id: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -213,20 +212,7 @@ class Offer(Base):
 
     provider: Mapped[Provider] = relationship(lazy="joined")
     municipality: Mapped[Municipality | None] = relationship(lazy="joined")
-    terms: Mapped[list[OfferTerm]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
     tags: Mapped[list[OfferTag]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
-
-
-class OfferTerm(Base):
-    """Inverted search index: one normalised term of an offer with its weight (title > keywords > text)."""
-
-    __tablename__ = "offer_terms"
-    # Covering: the candidate query reads postings from the index alone (migration 0014).
-    __table_args__ = (Index("ix_offer_terms_covering", "term", "offer_id", "weight"),)
-
-    term: Mapped[str] = mapped_column(String(80), primary_key=True)
-    offer_id: Mapped[str] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True, index=True)
-    weight: Mapped[float] = mapped_column(Float)
 
 
 class OfferTermSet(Base):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from catalogue import semantic
 from catalogue.columns import TIMES_OF_DAY, OfferColumns, day_number, haversine_km, offer_columns, weekday_bits
-from catalogue.models import Offer, OfferTerm, OfferTermSet
+from catalogue.models import Offer, OfferTermSet
 from catalogue.places import NotFoundError, Place, place_or_raise
 from catalogue.text import expand, fold, terms
 from catalogue.versioned import PerCatalogueVersion
@@ -95,7 +95,19 @@ class _Vocabulary:
 
 
 def _load_vocabulary(session: Session) -> _Vocabulary:
-    df = {t: n for t, n in session.execute(select(OfferTerm.term, func.count()).group_by(OfferTerm.term))}
+    """Each term's document frequency: over the term sets, each counted as often as offers have it."""
+    per_set = (
+        select(Offer.terms_key, func.count().label("offers"))
+        .where(Offer.terms_key.is_not(None))
+        .group_by(Offer.terms_key)
+        .subquery()
+    )
+    counted = (
+        select(OfferTermSet.term, func.sum(per_set.c.offers))
+        .join(per_set, per_set.c.terms_key == OfferTermSet.terms_key)
+        .group_by(OfferTermSet.term)
+    )
+    df = {t: int(n) for t, n in session.execute(counted)}
     return _Vocabulary(df=df, terms=list(df), total=session.scalar(select(func.count()).select_from(Offer)) or 0)
 
 

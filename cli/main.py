@@ -73,7 +73,6 @@ def cmd_import(args: argparse.Namespace) -> int:
                 source=args.source,
                 strict=args.strict,
                 progress=True,
-                rebuild_index=True if args.first_import else None,
             )
         except (ImportFileError, OSError) as exc:  # unreadable as a whole: encoding, JSON syntax, no list of offers
             print(f"Datei nicht lesbar: {exc}", file=sys.stderr)
@@ -325,12 +324,6 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="Pfad zur Datei (.csv, .json, .jsonld)")
     imp.add_argument("--source", help="Quelle (Standard: aus der Datei, sonst 'import')")
     imp.add_argument("--strict", action="store_true", help="bei einer fehlerhaften Zeile nichts übernehmen")
-    imp.add_argument(
-        "--first-import",
-        action="store_true",
-        help="erster großer Import in einen leeren Katalog: Suchindex am Ende einmal aufbauen (schneller; auf "
-        "PostgreSQL warten Suchen bis zum Ende des Imports)",
-    )
     imp.set_defaults(func=cmd_import)
     srch = cat.add_parser("search", help="im Katalog suchen")
     srch.add_argument("query", help='Suchtext, z. B. "deutschkurs"')

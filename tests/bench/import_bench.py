@@ -4,8 +4,7 @@ dropped afterwards). Run by `make bench`. Prints seconds and offers/s per phase:
 
     read     parse the file             check    validate rows, look up places
     known    read the offers already stored      terms    terms, tags and text key per offer
-    offers   INSERT/UPDATE offers       index    DELETE/INSERT offer_terms and offer_tags
-    reindex  build the offer_terms indexes dropped for a first import (catalogue.index.suspend_term_indexes)
+    offers   INSERT/UPDATE offers       index    DELETE/INSERT offer_tags and new term sets
     vectors  embed the new distinct texts        version  bump the catalogue version
     commit   the one transaction
 
@@ -32,19 +31,16 @@ from core.db import dispose, session_scope
 from tests.bench.import_file import synthetic
 from tests.bench.search_bench import add_backend_options, chosen_backends, drop_postgres, fresh_postgres
 
-PHASES = ("read", "check", "known", "terms", "offers", "index", "reindex", "vectors", "version", "commit")
+PHASES = ("read", "check", "known", "terms", "offers", "index", "vectors", "version", "commit")
 
 
-def run_import(url: str, path: Path, rebuild_index: bool | None = None) -> ImportReport:
-    """One import as ``bildungslotse catalogue import`` does it (``rebuild_index``: see ``import_rows``); the
-    report holds the time of every phase."""
+def run_import(url: str, path: Path) -> ImportReport:
+    """One import as ``bildungslotse catalogue import`` does it; the report holds the time of every phase."""
     started = clock()
     parsed = read_file(path)
     read = clock()
     with session_scope(url) as session:
-        report = import_rows(
-            session=session, rows=parsed.rows, source=parsed.source or "import", progress=True, rebuild_index=rebuild_index
-        )
+        report = import_rows(session=session, rows=parsed.rows, source=parsed.source or "import", progress=True)
         committing = clock()
     report.lap("commit", committing)
     report.seconds["read"], report.cpu_seconds["read"] = read[0] - started[0], read[1] - started[1]
@@ -81,14 +77,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000", help="numbers of new offers, comma-separated")
     parser.add_argument("--reimport", action="store_true", help="import each file a second time (all unchanged)")
     parser.add_argument("--embed-sample", type=int, default=256, help="distinct texts embedded for the cost per text (0: skip)")
-    parser.add_argument(
-        "--rebuild-index",
-        action="store_true",
-        help="build the offer_terms indexes after the first import on PostgreSQL too (import_rows(rebuild_index=True))",
-    )
     add_backend_options(parser)
     args = parser.parse_args()
-    rebuild = True if args.rebuild_index else None
     sizes = sorted({int(s) for s in args.sizes.split(",") if s})
     backends = chosen_backends(args)
     warm_up()  # the lemma table and compound vocabulary, as the CLI loads them on the first offer
@@ -105,9 +95,9 @@ def main() -> None:
                 url = f"sqlite:///{workdir}/import-{size}.db"
             try:
                 setup_database(url, sample=False)
-                new = phase_lines(f"{backend} {size} new offers", size, run_import(url, path, rebuild))
+                new = phase_lines(f"{backend} {size} new offers", size, run_import(url, path))
                 if args.reimport:
-                    new += phase_lines(f"{backend} {size} offers again", size, run_import(url, path, rebuild))
+                    new += phase_lines(f"{backend} {size} offers again", size, run_import(url, path))
                 print("\n".join(new), flush=True)
                 lines += new
             finally:

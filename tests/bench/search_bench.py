@@ -20,8 +20,8 @@ import yaml
 from sqlalchemy import create_engine, func, insert, select, text
 from tqdm import tqdm
 
-from catalogue.index import offer_terms
-from catalogue.models import Municipality, Offer, OfferTag, OfferTerm
+from catalogue.columns import load_columns
+from catalogue.models import Municipality, Offer, OfferTag
 from catalogue.service import SearchQuery, search
 from catalogue.text import warm_up
 from catalogue.versioned import bump_catalogue_version
@@ -41,12 +41,11 @@ def grow(url: str, size: int, seed: int = 7) -> None:
     with session_scope(url) as session:
         templates = list(session.scalars(select(Offer).where(Offer.source == "sample")))
         places = list(session.scalars(select(Municipality)))
-        terms = {t.id: offer_terms(t, t.provider.name) for t in templates}
         existing = session.query(Offer).count()
         missing = size - existing
     batch = 2000
     for start in tqdm(range(0, max(missing, 0), batch), desc=f"{size} Angebote", unit="Block"):
-        offers, term_rows, tag_rows = [], [], []
+        offers, tag_rows = [], []
         for i in range(start, min(start + batch, missing)):
             t = templates[i % len(templates)]
             row = {c: getattr(t, c) for c in COLUMNS}
@@ -56,11 +55,9 @@ def grow(url: str, size: int, seed: int = 7) -> None:
                 m = rng.choice(places)
                 row.update(municipality_ags=m.ags, lat=m.lat + rng.uniform(-0.01, 0.01), lon=m.lon + rng.uniform(-0.01, 0.01))
             offers.append(row)
-            term_rows.extend({"term": k, "offer_id": oid, "weight": w} for k, w in terms[t.id].items())
             tag_rows.extend({"offer_id": oid, "kind": "target_group", "value": g} for g in set(t.target_groups or []))
         with session_scope(url) as session:
             session.execute(insert(Offer), offers)
-            session.execute(insert(OfferTerm), term_rows)
             if tag_rows:
                 session.execute(insert(OfferTag), tag_rows)
     with session_scope(url) as session:
@@ -80,7 +77,7 @@ _NUMBERED = "CREATE TABLE {0} AS SELECT (row_number() OVER (ORDER BY {1})) - 1 A
 
 def grow_postgres(url: str, size: int, seed: int = 7) -> None:
     """The same synthetic offers as ``grow``, but copied inside the server (``INSERT … SELECT`` over
-    generate_series): offers, their terms and tags come from the sample offers, venues from random
+    generate_series): offers (with their term sets' keys) and tags come from the sample offers, venues from random
     municipalities. Row inserts through SQLAlchemy would take hours for 1 000 000."""
     engine = get_engine(url)
     cols = [c for c in COLUMNS if c not in ("municipality_ags", "lat", "lon")]
@@ -92,10 +89,6 @@ def grow_postgres(url: str, size: int, seed: int = 7) -> None:
         "CASE WHEN t.online THEN t.lon ELSE p.lon + (random() - 0.5) * 0.02 END "
         f"FROM (SELECT g, floor(random() * CAST(:p AS int))::int AS pn FROM {_SERIES}) s "
         f"{_TEMPLATE} JOIN offers t ON t.id = k.id JOIN bench_places p ON p.n = s.pn"
-    )
-    insert_terms = (
-        "INSERT INTO offer_terms (term, offer_id, weight) SELECT ot.term, 'synthetic-' || g, ot.weight "
-        f"FROM {_SERIES} {_TEMPLATE} JOIN offer_terms ot ON ot.offer_id = k.id"
     )
     insert_tags = (
         "INSERT INTO offer_tags (offer_id, kind, value) SELECT 'synthetic-' || g, tg.kind, tg.value "
@@ -116,7 +109,7 @@ def grow_postgres(url: str, size: int, seed: int = 7) -> None:
             for start in range(0, missing, PG_CHUNK):
                 last = existing + min(start + PG_CHUNK, missing) - 1
                 params = {"a": existing + start, "b": last, "a0": existing, "t": n_tpl, "p": n_places}
-                for statement in (insert_offers, insert_terms, insert_tags):
+                for statement in (insert_offers, insert_tags):
                     conn.execute(text(statement), params)
                 conn.commit()
                 bar.update(last - params["a"] + 1)
@@ -141,6 +134,15 @@ def latencies(url: str, rounds: int = 3) -> list[float]:
                 search(session=session, query=SearchQuery(q=case["q"], municipality=case.get("near"), limit=3))
             out.append((time.perf_counter() - start) * 1000)
     return out
+
+
+def snapshot_cost(url: str) -> str:
+    """Loading the ranking's column snapshot (each searching process, at start and after every import)."""
+    with session_scope(url) as session:
+        start = time.perf_counter()
+        cols = load_columns(session)
+        seconds = time.perf_counter() - start
+    return f"{'':32s} columns: {len(cols)} offers loaded in {seconds:.2f} s, {cols.nbytes / 1e6:.1f} MB of arrays"
 
 
 def report(label: str, values: list[float]) -> str:
@@ -201,6 +203,7 @@ def main() -> None:
         with session_scope(args.database_url) as session:
             size = session.scalar(select(func.count()).select_from(Offer))
         print(report(f"{args.database_url.split('://')[0]} {size}", latencies(args.database_url, args.rounds)))
+        print(snapshot_cost(args.database_url))
         return
     sizes = sorted({int(s) for s in args.sizes.split(",") if s})
     backends = chosen_backends(args)
@@ -224,7 +227,8 @@ def main() -> None:
                 grow(url, size)
                 lines.append(f"{backend}: built {size} offers in {time.perf_counter() - start:.0f} s")
                 lines.append(report(f"{backend} {size}", latencies(url, args.rounds)))
-                print(lines[-1], flush=True)
+                lines.append(snapshot_cost(url))
+                print("\n".join(lines[-2:]), flush=True)
         finally:
             if base:
                 drop_postgres(base, name, url)

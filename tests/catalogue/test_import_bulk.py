@@ -1,4 +1,4 @@
-"""The bulk write of search terms and tags (COPY on PostgreSQL, the driver's executemany on SQLite) stores
+"""The bulk write of term sets and tags (COPY on PostgreSQL, the driver's executemany on SQLite) stores
 exactly the rows the offers stand for, on both databases."""
 
 import datetime as dt
@@ -7,12 +7,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from catalogue import importer, index
 from catalogue.importer import import_file
 from catalogue.index import bulk_insert, offer_terms, row_tags
-from catalogue.models import Offer, OfferTag, OfferTerm
+from catalogue.models import Offer, OfferTag, OfferTermSet
 from cli.main import setup_database
 from core.db import session_scope, utcnow
 from tests.conftest import POSTGRES, _drop_postgres, _fresh_postgres
@@ -31,7 +31,9 @@ GOOD = {
 
 
 def stored(session, oid: str) -> tuple[dict[str, float], set[tuple[str, str]]]:
-    terms = dict(session.execute(select(OfferTerm.term, OfferTerm.weight).where(OfferTerm.offer_id == oid)).all())
+    """The terms of the offer's term set, and its tags."""
+    sets = select(OfferTermSet.term, OfferTermSet.weight).join(Offer, Offer.terms_key == OfferTermSet.terms_key)
+    terms = dict(session.execute(sets.where(Offer.id == oid)).all())
     tags = set(session.execute(select(OfferTag.kind, OfferTag.value).where(OfferTag.offer_id == oid)).all())
     return terms, tags
 
@@ -51,7 +53,7 @@ def test_import_writes_terms_without_core_inserts(session, tmp_path: Path, monke
     """New and updated offers: terms and tags go through bulk_insert's driver path, not a Core INSERT."""
 
     def no_core_insert(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("offer_terms/offer_tags written by a Core INSERT")
+        raise AssertionError("offer_term_sets/offer_tags written by a Core INSERT")
 
     monkeypatch.setattr(index, "insert", no_core_insert)
     rows = [{**GOOD, "source_id": f"b{i}", "title": f"{GOOD['title']} Gruppe {i}"} for i in range(3)]
@@ -79,75 +81,15 @@ def test_bulk_insert_keeps_odd_text_and_floats_exactly(session, tmp_path: Path) 
     path = tmp_path / "one.json"
     path.write_text(json.dumps([{**GOOD, "source_id": "odd"}], ensure_ascii=False), encoding="utf-8")
     import_file(session=session, path=path, source="odd")
-    oid = "odd-odd"
     odd = {"a\tb": 0.1 + 0.2, "back\\slash": 3.0 * 0.6, 'quote"d': 1e-300, "zeile\numbruch": 2.5, "über": 1 / 3}
-    bulk_insert(session, index.TERMS, ("term", "offer_id", "weight"), sorted((t, oid, w) for t, w in odd.items()))
-    terms, _ = stored(session, oid)
-    assert {t: terms[t] for t in odd} == odd
+    rows = sorted((t, "odd-key", w) for t, w in odd.items())
+    bulk_insert(session, index.TERM_SETS, ("term", "terms_key", "weight"), rows)
+    found = select(OfferTermSet.term, OfferTermSet.weight).where(OfferTermSet.terms_key == "odd-key")
+    assert dict(session.execute(found).all()) == odd
 
 
-def term_schema(session) -> list[tuple[str, str]]:
-    """The secondary indexes and foreign keys of offer_terms as the database defines them."""
-    if session.get_bind().dialect.name == "postgresql":
-        sql = (
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'offer_terms' UNION ALL "
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'offer_terms'::regclass"
-        )
-    else:
-        sql = "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'offer_terms'"
-    return sorted((str(n), str(d)) for n, d in session.execute(text(sql)))
-
-
-def test_first_large_import_builds_the_term_indexes_afterwards(session, tmp_path: Path, monkeypatch) -> None:
-    """Into an empty search index, a large import drops the offer_terms indexes (and the foreign key on
-    PostgreSQL) and builds them again at the end: same rows, same schema. By default on SQLite only (on
-    PostgreSQL the dropped index would make searches wait for the commit); rebuild_index=True on both."""
-    before = term_schema(session)
-    assert any("ix_offer_terms_covering" in name for name, _ in before)
-    calls: list[int] = []
-
-    def spy(s):
-        calls.append(1)
-        rebuild = index.suspend_term_indexes(s)
-        assert term_schema(s) != before  # the indexes are gone while the rows go in
-        return rebuild
-
-    monkeypatch.setattr(importer, "suspend_term_indexes", spy)
-    monkeypatch.setattr(importer, "REBUILD_INDEX_FROM", 2)
-    monkeypatch.setattr(importer, "IMPORT_BLOCK", 2)  # three blocks
-    rows = [{**GOOD, "source_id": f"r{i}", "title": f"Erste Gruppe {i}"} for i in range(5)]
-    path = tmp_path / "first.json"
-    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    sqlite = session.get_bind().dialect.name == "sqlite"
-
-    def first_import(rebuild_index: bool | None) -> None:
-        session.execute(delete(OfferTerm))
-        session.execute(delete(OfferTag))
-        session.execute(delete(Offer).where(Offer.source == "viel"))
-        calls.clear()
-        report = import_file(session=session, path=path, source="viel", rebuild_index=rebuild_index)
-        assert report.created == 5
-        assert ("reindex" in report.seconds) == bool(calls)
-        assert term_schema(session) == before
-        for i in range(5):
-            offer = session.get(Offer, f"viel-r{i}")
-            assert offer is not None
-            assert stored(session, offer.id)[0] == offer_terms(offer, offer.provider.name)
-
-    report = import_file(session=session, path=path, source="viel", rebuild_index=True)
-    assert report.created == 5 and calls == []  # the test catalogue has terms already
-    first_import(None)
-    assert calls == ([1] if sqlite else [])
-    first_import(True)
-    assert calls == [1]
-    first_import(False)
-    assert calls == []
-
-
-def test_failed_first_import_leaves_the_term_indexes_in_place(session, tmp_path: Path, monkeypatch) -> None:
-    """The dropped indexes are part of the import's transaction: a failure half-way rolls them back too."""
-    before = term_schema(session)
-    monkeypatch.setattr(importer, "REBUILD_INDEX_FROM", 2)
+def test_failed_import_leaves_no_offers_tags_or_term_sets(session, tmp_path: Path, monkeypatch) -> None:
+    """An import is one transaction: a failure in its second block takes back the first block's rows too."""
     monkeypatch.setattr(importer, "IMPORT_BLOCK", 2)
     written: list[int] = []
 
@@ -158,16 +100,17 @@ def test_failed_first_import_leaves_the_term_indexes_in_place(session, tmp_path:
         index.write_index(**kwargs)
 
     monkeypatch.setattr(importer, "write_index", fail_second_block)
-    session.execute(delete(OfferTerm))
-    rows = [{**GOOD, "source_id": f"f{i}", "title": f"Abbruch {i}"} for i in range(5)]
+    sets_before = session.scalar(select(func.count()).select_from(OfferTermSet))
+    tags_before = session.scalar(select(func.count()).select_from(OfferTag))
+    rows = [{**GOOD, "source_id": f"f{i}", "title": f"Abbruch {i} Seidenmalerei"} for i in range(5)]
     path = tmp_path / "fail.json"
     path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     with pytest.raises(RuntimeError, match="disk full"):
-        import_file(session=session, path=path, source="fail", rebuild_index=True)
+        import_file(session=session, path=path, source="fail")
     session.rollback()
-    assert term_schema(session) == before
-    assert session.scalar(select(func.count()).select_from(OfferTerm))  # the catalogue's terms are back
     assert session.get(Offer, "fail-f0") is None
+    assert session.scalar(select(func.count()).select_from(OfferTermSet)) == sets_before
+    assert session.scalar(select(func.count()).select_from(OfferTag)) == tags_before
 
 
 def test_new_offers_are_stored_as_a_core_insert_stores_them(session, tmp_path: Path) -> None:

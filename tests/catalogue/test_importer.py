@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from catalogue import importer, semantic
 from catalogue.importer import ImportFileError, import_file
 from catalogue.index import embed_text, offer_terms
-from catalogue.models import Offer, OfferTag, OfferTerm, OfferVector, Provider
+from catalogue.models import Offer, OfferTag, OfferTermSet, OfferVector, Provider
 from cli.main import main, setup_database
 from core.db import read_scope
 
@@ -86,7 +86,7 @@ def test_update_reindexes(session, tmp_path: Path) -> None:
         session=session, path=write(tmp_path, [{**GOOD, "source_id": "u1", "title": "Töpferkurs"}]), source="upd"
     )
     assert report.updated == 1
-    terms = set(session.scalars(select(OfferTerm.term).where(OfferTerm.offer_id == "upd-u1")))
+    terms = set(stored_terms(session, "upd-u1"))
     assert "toepferkurs" in terms and "gut" not in terms
 
 
@@ -108,7 +108,9 @@ def test_csv_bad_row_line_numbers(session, tmp_path: Path) -> None:
 
 
 def stored_terms(session, oid: str) -> dict[str, float]:
-    return dict(session.execute(select(OfferTerm.term, OfferTerm.weight).where(OfferTerm.offer_id == oid)).all())
+    """The terms of the offer's term set."""
+    sets = select(OfferTermSet.term, OfferTermSet.weight).join(Offer, Offer.terms_key == OfferTermSet.terms_key)
+    return dict(session.execute(sets.where(Offer.id == oid)).all())
 
 
 def stored_tags(session, oid: str) -> set[tuple[str, str]]:
