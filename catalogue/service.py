@@ -266,57 +266,21 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
         return SearchResult(0, [], place, {})
     cols = offer_columns(session)
     passing = _passing(cols, query, today, exclude)
-    if weights:
-        raw = _set_scores(session, cols, weights)
-        matched = passing & (raw > 0)
-    elif not query.q.strip() and meaning is None:
-        raw = np.ones(len(cols))  # no words, no meaning: every offer that passes the filters, nearest first
-        matched = passing
-    else:
-        raw = np.zeros(len(cols))
-        matched = np.zeros(len(cols), dtype=bool)
-    rows = cols.rows_in(meaning.rows) if meaning is not None else None
-    if meaning is not None and rows is not None and meaning.candidates:
-        # Offers whose text is among the closest in meaning join the word matches ("Hilfe bei den
-        # Hausaufgaben" finds "Lernförderung" with no word in common).
-        near = np.array([meaning.rows[key] for key in meaning.candidates if key in meaning.rows], dtype=np.int64)
-        matched = matched | (passing & np.isin(rows, near))
-    idx = np.flatnonzero(matched)
-    distance = np.full(idx.size, np.nan)
-    if place is not None:
-        m = place.municipality
-        distance = haversine_km(m.lat, m.lon, cols.lat[idx], cols.lon[idx])
-        if query.radius_km:
-            # Venues within the radius (none without coordinates) and online offers not placed beyond it.
-            online = cols.online[idx]
-            inside = (online | (distance <= query.radius_km)) & ~(distance > query.radius_km)
-            idx, distance = idx[inside], distance[inside]
+    idx, raw = _matches(session, cols, query, passing, weights, meaning)
+    idx, distance = _within_radius(cols, idx, place, query.radius_km)
     if not idx.size:
         return SearchResult(0, [], place, weights)
     # Relevance is relative to the best match (within the radius), so a weak match stays weak however near it is.
-    best = float(raw[idx].max()) or 1.0
-    lexical = raw[idx] / best
+    lexical = raw[idx] / (float(raw[idx].max()) or 1.0)
     relevance = lexical
-    if meaning is not None and rows is not None:
-        semantic_relevance = meaning.relevances()[rows[idx]]
+    if meaning is not None:
+        semantic_relevance = meaning.relevances()[cols.rows_in(meaning.rows)[idx]]
         relevance = fuse(lexical=lexical if weights else None, semantic=semantic_relevance)
     # Meaning reorders and adds, it does not remove: a fair word match stays a result however far its
     # text is from the sentence ("Ausbildungsmesse" for "Praktikum" in Melle, where nothing else is near).
     keep = (relevance >= MIN_RELEVANCE) | (lexical >= MIN_RELEVANCE if weights else False)
-    if place is not None:
-        felt = np.where(cols.online[idx], ONLINE_DISTANCE_KM, distance)
-        factor = np.where(np.isnan(felt), 1.0, 1.0 / (1.0 + felt / DISTANCE_SCALE_KM))
-    else:
-        factor = np.ones(idx.size)
-    score = np.round(relevance * factor, 6)
-    if query.weekdays:
-        # Weekday and time-of-day wishes drop offers known to meet at other times (unknown times stay).
-        days = cols.weekdays[idx]
-        keep &= (days == 0) | ((days & weekday_bits(query.weekdays)) != 0)
-    if query.times_of_day:
-        wanted = [TIMES_OF_DAY.index(t) for t in query.times_of_day if t in TIMES_OF_DAY]
-        starts = cols.starts[idx]
-        keep &= (starts == -1) | np.isin(starts, wanted)
+    keep &= _meets_at_wished_times(cols, idx, query)
+    score = np.round(relevance * _distance_factor(cols, idx, distance, place), 6)
     if query.prefer_target_groups:
         # Target groups only lift the offers meant for them.
         meant = np.zeros(idx.size, dtype=bool)
@@ -333,6 +297,69 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
         if oid in offers  # gone since the snapshot was taken (an import committing right now)
     ]
     return SearchResult(int(kept.size), hits, place, weights)
+
+
+def _matches(
+    session: Session,
+    cols: OfferColumns,
+    query: SearchQuery,
+    passing: np.ndarray,
+    weights: dict[str, float],
+    meaning: semantic.SemanticMatch | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The offers to rank (positions) and every offer's lexical score: those that pass the filters and match a
+    query word or are among the closest in meaning; with neither words nor meaning, all that pass."""
+    if weights:
+        raw = _set_scores(session, cols, weights)
+        matched = passing & (raw > 0)
+    elif not query.q.strip() and meaning is None:
+        raw = np.ones(len(cols))  # no words, no meaning: every offer that passes the filters, nearest first
+        matched = passing
+    else:
+        raw = np.zeros(len(cols))
+        matched = np.zeros(len(cols), dtype=bool)
+    if meaning is not None and meaning.candidates:
+        # Offers whose text is among the closest in meaning join the word matches ("Hilfe bei den
+        # Hausaufgaben" finds "Lernförderung" with no word in common).
+        near = np.array([meaning.rows[key] for key in meaning.candidates if key in meaning.rows], dtype=np.int64)
+        matched = matched | (passing & np.isin(cols.rows_in(meaning.rows), near))
+    return np.flatnonzero(matched), raw
+
+
+def _within_radius(
+    cols: OfferColumns, idx: np.ndarray, place: Place | None, radius_km: float | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The offers ``idx`` left by the radius, and their distances from the place (NaN: online, no place)."""
+    if place is None:
+        return idx, np.full(idx.size, np.nan)
+    m = place.municipality
+    distance = haversine_km(m.lat, m.lon, cols.lat[idx], cols.lon[idx])
+    if not radius_km:
+        return idx, distance
+    # Venues within the radius (none without coordinates) and online offers not placed beyond it.
+    inside = (cols.online[idx] | (distance <= radius_km)) & ~(distance > radius_km)
+    return idx[inside], distance[inside]
+
+
+def _distance_factor(cols: OfferColumns, idx: np.ndarray, distance: np.ndarray, place: Place | None) -> np.ndarray:
+    """1 / (1 + km / DISTANCE_SCALE_KM); online offers count as ONLINE_DISTANCE_KM away, unknown places as here."""
+    if place is None:
+        return np.ones(idx.size)
+    felt = np.where(cols.online[idx], ONLINE_DISTANCE_KM, distance)
+    return np.where(np.isnan(felt), 1.0, 1.0 / (1.0 + felt / DISTANCE_SCALE_KM))
+
+
+def _meets_at_wished_times(cols: OfferColumns, idx: np.ndarray, query: SearchQuery) -> np.ndarray:
+    """Weekday and time-of-day wishes drop the offers known to meet at other times (unknown times stay)."""
+    ok = np.ones(idx.size, dtype=bool)
+    if query.weekdays:
+        days = cols.weekdays[idx]
+        ok &= (days == 0) | ((days & weekday_bits(query.weekdays)) != 0)
+    if query.times_of_day:
+        wanted = [TIMES_OF_DAY.index(t) for t in query.times_of_day if t in TIMES_OF_DAY]
+        starts = cols.starts[idx]
+        ok &= (starts == -1) | np.isin(starts, wanted)
+    return ok
 
 
 def _km(value: float) -> float | None:
