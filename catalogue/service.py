@@ -321,8 +321,9 @@ def _matches(
     if meaning is not None and meaning.candidates:
         # Offers whose text is among the closest in meaning join the word matches ("Hilfe bei den
         # Hausaufgaben" finds "Lernförderung" with no word in common).
-        near = np.array([meaning.rows[key] for key in meaning.candidates if key in meaning.rows], dtype=np.int64)
-        matched = matched | (passing & np.isin(cols.rows_in(meaning.rows), near))
+        near = np.zeros(len(meaning.rows) + 1, dtype=bool)  # per matrix row, and False for row -1 (no vector)
+        near[[meaning.rows[key] for key in meaning.candidates if key in meaning.rows]] = True
+        matched = matched | (passing & near[cols.rows_in(meaning.rows)])
     return np.flatnonzero(matched), raw
 
 

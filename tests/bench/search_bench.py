@@ -1,10 +1,13 @@
 """Search latency as the catalogue grows (default 10 000, 100 000 and 1 000 000 offers; SQLite up to
 200 000), on SQLite and, when BILDUNGSLOTSE_TEST_POSTGRES_URL is set, on PostgreSQL. Run by `make bench`.
-Per size: the build time and p50/p95/max of the API's worst case (a place, no radius) over the labelled
-queries (tests/search_queries.yml). The machine's other load counts in: the numbers are upper bounds.
+Per size: the build time, p50/p95/max of the API's worst case (a place, no radius) over the labelled
+queries (tests/search_queries.yml), and the time and memory of loading the ranking's column snapshot. The
+machine's other load counts in: the numbers are upper bounds.
 
-Synthetic offers are copies of the sample offers at random municipalities (terms computed once per
-template), so the index has the real vocabulary at a realistic density."""
+Synthetic offers are copies of the sample offers at random municipalities (with the sample's term sets and
+texts), so the search sees the real vocabulary at a realistic density: a county catalogue repeats its
+courses in many places and on many dates. A catalogue whose every offer has a text of its own would have as
+many term sets and vectors as offers, which this benchmark does not measure."""
 
 from __future__ import annotations
 
