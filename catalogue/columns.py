@@ -16,7 +16,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,10 +67,15 @@ class Codes:
     def __init__(self) -> None:
         self.index: dict[str, int] = {}
 
-    def code(self, value: str | None) -> int:
-        if value is None:
-            return -1
-        return self.index.setdefault(value, len(self.index))
+    def encode(self, values: Sequence[str | None], dtype: type) -> np.ndarray:
+        """The codes of a column of values, new values coded as they come (a dict lookup in C per value:
+        a Python call per value cost 4.5 of 18 s for 1 000 000 offers)."""
+        for value in dict.fromkeys(values):
+            if value is not None:
+                self.index.setdefault(value, len(self.index))
+        lookup: dict[str | None, int] = {None: -1}
+        lookup.update(self.index)
+        return np.fromiter(map(lookup.__getitem__, values), dtype=dtype, count=len(values))
 
     def get(self, value: str | None) -> int | None:
         """The code of a value the snapshot knows; None for a value no offer has."""
@@ -166,24 +171,18 @@ def load_columns(session: Session) -> OfferColumns:
         groups,
         languages,
     ) = zip(*rows, strict=True) if rows else ((),) * 20
-    starts_of: dict[str | None, int] = {}
-    days_of: dict[str | None, tuple[bool, int]] = {}
+
+    def per_distinct(values: Sequence[str | None], convert: Callable[[str | None], int], dtype: type) -> np.ndarray:
+        """``convert`` once per distinct value (schedules and weekday lists repeat), then looked up per offer."""
+        lookup = {value: convert(value) for value in dict.fromkeys(values)}
+        return np.fromiter(map(lookup.__getitem__, values), dtype=dtype, count=n)
 
     def start_code(text: str | None) -> int:
-        if text not in starts_of:
-            found = time_of_day(text)
-            starts_of[text] = TIMES_OF_DAY.index(found) if found else -1
-        return starts_of[text]
+        found = time_of_day(text)
+        return TIMES_OF_DAY.index(found) if found else -1
 
-    def meeting_days(text: str | None) -> tuple[bool, int]:
-        if text not in days_of:
-            value = None if text is None else json.loads(text)
-            days_of[text] = (value is not None, weekday_bits(value or ()))
-        return days_of[text]
-
-    def coded(name: str, values: Iterable[str | None], dtype: type) -> np.ndarray:
-        code = codes[name].code
-        return np.fromiter((code(v) for v in values), dtype=dtype, count=n)
+    def coded(name: str, values: Sequence[str | None], dtype: type) -> np.ndarray:
+        return codes[name].encode(values, dtype)
 
     def numbers(values: Iterable[object], missing: float, dtype: type) -> np.ndarray:
         column = np.array(values, dtype=np.float64).reshape(n)  # None → NaN
@@ -193,7 +192,6 @@ def load_columns(session: Session) -> OfferColumns:
         column = np.array([None if v is None else v[:10] for v in values], dtype="datetime64[D]").reshape(n)
         return np.where(np.isnat(column), NO_DAY, column.astype(np.int64)).astype(np.int32)
 
-    weekday_pairs = [meeting_days(d) for d in days]
     encoded = [i.encode("utf-8") for i in ids]
     cols = OfferColumns(
         ids=np.array(encoded, dtype=f"S{max((len(i) for i in encoded), default=1)}"),
@@ -210,9 +208,9 @@ def load_columns(session: Session) -> OfferColumns:
         age_min=numbers(amin, -1, np.int16),
         age_max=numbers(amax, 32767, np.int16),
         cost=numbers(cost, math.nan, np.float64),
-        has_weekdays=np.fromiter((p[0] for p in weekday_pairs), dtype=bool, count=n),
-        weekdays=np.fromiter((p[1] for p in weekday_pairs), dtype=np.uint8, count=n),
-        starts=np.fromiter((start_code(v) for v in schedule), dtype=np.int8, count=n),
+        has_weekdays=per_distinct(days, lambda text: text is not None and json.loads(text) is not None, bool),
+        weekdays=per_distinct(days, lambda text: weekday_bits(json.loads(text or "null") or ()), np.uint8),
+        starts=per_distinct(schedule, start_code, np.int8),
         childcare=np.array(care, dtype=bool).reshape(n),
         accessible=np.array(access, dtype=bool).reshape(n),
         codes=codes,
@@ -223,10 +221,10 @@ def load_columns(session: Session) -> OfferColumns:
     return cols
 
 
-def _tag_columns(tags: dict[tuple[str, str], np.ndarray], kind: str, lists: Iterable[str | None], fold: bool) -> None:
+def _tag_columns(tags: dict[tuple[str, str], np.ndarray], kind: str, lists: Sequence[str | None], fold: bool) -> None:
     """One bool column per value of a list field (JSON text), as ``catalogue.index.row_tags`` tags offers."""
     distinct = Codes()
-    coded = np.fromiter((distinct.code(text) for text in lists), dtype=np.int32)
+    coded = distinct.encode(lists, np.int32)
     holders: dict[str, list[int]] = {}
     for text, code in distinct.index.items():
         for value in json.loads(text or "null") or ():
