@@ -6,8 +6,9 @@ all offers, and scoring 40 000 of 200 000 offers per query cost SQLite 150–380
 (``offer_term_sets``, a few hundred rows); the filters, distances and the fused ranking of every matching offer
 then run over these columns in a few milliseconds, exactly rather than over a capped list of candidates.
 
-A snapshot costs about 60 bytes per offer plus its id (~75 MB at 1 000 000 offers) in each searching process;
-it is reloaded when an import bumps the catalogue version (``catalogue.versioned``).
+A snapshot costs about 90 bytes per offer with its id (90 MB of arrays at 1 000 000 offers, measured by
+``tests.bench.search_bench``) in each searching process; it is reloaded when an import bumps the catalogue
+version (``catalogue.versioned``).
 """
 
 from __future__ import annotations
@@ -239,11 +240,3 @@ _COLUMNS = PerCatalogueVersion(load_columns)
 def offer_columns(session: Session) -> OfferColumns:
     """The snapshot of the session's catalogue as of its current version."""
     return _COLUMNS.get(session)
-
-
-def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """``catalogue.places.haversine_km`` from one point to many (NaN where coordinates are missing)."""
-    rlat1, rlat2 = math.radians(lat), np.radians(lats)
-    dlat, dlon = rlat2 - rlat1, np.radians(lons - lon)
-    a = np.sin(dlat / 2) ** 2 + math.cos(rlat1) * np.cos(rlat2) * np.sin(dlon / 2) ** 2
-    return 6371.0088 * 2 * np.arcsin(np.sqrt(a))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
@@ -39,10 +40,15 @@ class Place:
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
-    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
-    dlat, dlon = rlat2 - rlat1, math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
-    return 6371.0088 * 2 * math.asin(math.sqrt(a))
+    return float(distances_km(lat1, lon1, np.asarray(lat2), np.asarray(lon2)))
+
+
+def distances_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle distances in kilometres from one point to many (NaN where coordinates are missing)."""
+    rlat1, rlat2 = math.radians(lat), np.radians(lats)
+    dlat, dlon = rlat2 - rlat1, np.radians(lons - lon)
+    a = np.sin(dlat / 2) ** 2 + math.cos(rlat1) * np.cos(rlat2) * np.sin(dlon / 2) ** 2
+    return 6371.0088 * 2 * np.arcsin(np.sqrt(a))
 
 
 def alias_key(text: str) -> str:

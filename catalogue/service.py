@@ -22,9 +22,9 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from catalogue import semantic
-from catalogue.columns import TIMES_OF_DAY, OfferColumns, day_number, haversine_km, offer_columns, weekday_bits
+from catalogue.columns import TIMES_OF_DAY, OfferColumns, day_number, offer_columns, weekday_bits
 from catalogue.models import Offer, OfferTermSet
-from catalogue.places import NotFoundError, Place, place_or_raise
+from catalogue.places import NotFoundError, Place, distances_km, place_or_raise
 from catalogue.text import expand, fold, terms
 from catalogue.versioned import PerCatalogueVersion
 
@@ -271,7 +271,8 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
     if not idx.size:
         return SearchResult(0, [], place, weights)
     # Relevance is relative to the best match (within the radius), so a weak match stays weak however near it is.
-    lexical = raw[idx] / (float(raw[idx].max()) or 1.0)
+    raw = raw[idx]
+    lexical = raw / (float(raw.max()) or 1.0)
     relevance = lexical
     if meaning is not None:
         semantic_relevance = meaning.relevances()[cols.rows_in(meaning.rows)[idx]]
@@ -334,7 +335,7 @@ def _within_radius(
     if place is None:
         return idx, np.full(idx.size, np.nan)
     m = place.municipality
-    distance = haversine_km(m.lat, m.lon, cols.lat[idx], cols.lon[idx])
+    distance = distances_km(m.lat, m.lon, cols.lat[idx], cols.lon[idx])
     if not radius_km:
         return idx, distance
     # Venues within the radius (none without coordinates) and online offers not placed beyond it.
