@@ -183,3 +183,10 @@ def test_a_search_in_the_catalogues_words_stays_as_it_is(sample_database_url: st
         query = query_from_text(session=session, text="Staplerschein", municipality="Melle", limit=3)
         result = search(session=session, query=query)
     assert result.need is None and "stapler" in result.hits[0].offer.title.lower()
+
+
+def test_a_short_query_needs_a_closer_example() -> None:
+    # Two or three words resemble many examples by one shared word ("kurs" ~ "muhasebe kursu"): a typo of a
+    # known course must not turn into another need.
+    assert needs.recognise("smartfon kurs") is None
+    assert needs.recognise("ein kurs für eltern") is not None  # an example of the file itself
