@@ -13,6 +13,7 @@ thousand examples on one core); a process that cannot write there computes them 
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import logging
@@ -156,20 +157,26 @@ def build_index(lexicon: Lexicon, model: Embedder, *, cache_dir: Path | None = C
     examples = [e for need in needs for e in need.examples] + list(lexicon.not_needs)
     owner = np.array([i for i, need in enumerate(needs) for _ in need.examples] + [-1] * len(lexicon.not_needs), dtype=np.intp)
     digest = hashlib.blake2b("\n".join([MODEL_ID, *examples]).encode("utf-8"), digest_size=12).hexdigest()
-    cached = cache_dir / f"need-vectors-{digest}.npy" if cache_dir else None
-    if cached is not None and cached.exists():
-        vectors = np.load(cached)
-        if vectors.shape == (len(examples), DIM):
-            return NeedIndex(needs, vectors, owner)
-    vectors = _embed(examples, model)
-    if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_suffix(f".{os.getpid()}.tmp.npy")
-            np.save(partial, vectors)
-            partial.replace(cached)  # atomic: a second process never reads half a file
-        except OSError as exc:
-            log.warning("need vectors not cached (%s); computed in memory", exc)
+    if cache_dir is None:
+        return NeedIndex(needs, _embed(examples, model), owner)
+    cached = cache_dir / f"need-vectors-{digest}.npy"
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        lock = (cache_dir / "need-vectors.lock").open("a")
+    except OSError as exc:
+        log.warning("need vectors not cached (%s); computed in memory", exc)
+        return NeedIndex(needs, _embed(examples, model), owner)
+    with lock:
+        # One process embeds, the others (gateways, action servers starting together) wait and read its file.
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if cached.exists():
+            vectors = np.load(cached)
+            if vectors.shape == (len(examples), DIM):
+                return NeedIndex(needs, vectors, owner)
+        vectors = _embed(examples, model)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(partial, vectors)
+        partial.replace(cached)  # atomic: a reader never sees half a file
     return NeedIndex(needs, vectors, owner)
 
 
@@ -186,24 +193,33 @@ def _embed(examples: list[str], model: Embedder) -> np.ndarray:
 
 
 _LOCK = threading.Lock()
+_built: NeedIndex | None = None
 
 
-@functools.cache
-def _index() -> NeedIndex:
-    return build_index(load_needs(), embedder())
-
-
-def index() -> NeedIndex:
-    """The process's need index, built on first use (the warm-up thread does it at start)."""
-    with _LOCK:
-        return _index()
+def index(*, wait: bool = True) -> NeedIndex | None:
+    """The process's need index, built on first use (the warm-up thread does it at start). ``wait=False``: None while
+    another thread builds it, so that searches meanwhile go on without needs instead of queueing for seconds."""
+    global _built
+    if _built is not None:
+        return _built
+    if not _LOCK.acquire(blocking=wait):
+        return None
+    try:
+        if _built is None:
+            _built = build_index(load_needs(), embedder())
+        return _built
+    finally:
+        _LOCK.release()
 
 
 def recognise(text: str, model: Embedder | None = None) -> NeedMatch | None:
     """The need a citizen's sentence states, if any."""
     if not text.strip():
         return None
-    found = index().recognise((model or embedder()).query(text.strip()[:500]))
+    built = index(wait=False)
+    if built is None:
+        return None
+    found = built.recognise((model or embedder()).query(text.strip()[:500]))
     if found is not None and len(text.split()) <= SHORT_WORDS and found.similarity < MIN_SIMILARITY_SHORT:
         return None
     return found

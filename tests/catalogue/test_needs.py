@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -190,3 +191,19 @@ def test_a_short_query_needs_a_closer_example() -> None:
     # known course must not turn into another need.
     assert needs.recognise("smartfon kurs") is None
     assert needs.recognise("ein kurs für eltern") is not None  # an example of the file itself
+
+
+def test_processes_starting_together_embed_once(tmp_path: Path) -> None:
+    # Each call opens the lock file itself, as separate processes do (flock locks per open file).
+    model = CountingModel()
+    with ThreadPoolExecutor(4) as pool:
+        built = list(pool.map(lambda _: build_index(parse_needs(GOOD), model, cache_dir=tmp_path), range(4)))
+    assert len(model.embedded) == 4  # one build of four sentences; the other three read its file
+    assert all(np.array_equal(b.vectors, built[0].vectors) for b in built)
+
+
+def test_searches_while_the_index_is_built_go_on_without_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(needs, "_built", None)
+    with needs._LOCK:  # the warm-up thread is building it
+        assert needs.recognise("mein sohn steht in mathe auf einer fünf") is None
+    assert needs.recognise("mein sohn steht in mathe auf einer fünf") is not None  # built on this call
