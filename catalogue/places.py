@@ -122,6 +122,19 @@ def resolve_place(*, session: Session, text: str) -> Place | None:
     return None
 
 
+def place_named(*, session: Session, words: list[str]) -> tuple[Place, int, int] | None:
+    """A municipality named by some of a query's words without a preposition ("Kita Melle", "Deutschkurs Bad
+    Essen"), with where its words start and end; the last such name counts. Names only, no typo matching: a word
+    of the topic that merely resembles a place stays a topic word."""
+    aliases = _alias_map(session)
+    for end in range(len(words), 0, -1):
+        for start in range(max(0, end - 3), end):
+            key = alias_key(" ".join(words[start:end])).replace(" ", "")
+            if len(key) >= 4 and key in aliases:
+                return Place(session.get_one(Municipality, aliases[key])), start, end
+    return None
+
+
 def _alias_map(session: Session) -> dict[str, str]:
     return {a: g for a, g in session.execute(select(MunicipalityAlias.alias, MunicipalityAlias.ags))}
 

@@ -471,24 +471,32 @@ def query_from_text(*, session: Session, text: str, **explicit: Any) -> SearchQu
     """A SearchQuery from a citizen's words (``catalogue.query.parse``); explicit values win over parsed ones.
 
     A place the parser found but the reference data does not know stays a topic word rather than failing."""
-    from catalogue.places import resolve_place
+    from catalogue.places import place_named, resolve_place
     from catalogue.query import parse
 
     parsed = parse(text)
     topic = list(parsed.topic_words)
     municipality = None
+    meaning = text
     if parsed.place_text and not parsed.postcode:
         found = resolve_place(session=session, text=parsed.place_text)
         if found is not None:
             municipality = found.municipality.name
         else:
             topic.append(parsed.place_text)
+    elif not parsed.postcode and not explicit.get("municipality") and not explicit.get("postcode"):
+        named = place_named(session=session, words=topic)
+        if named is not None:
+            place, start, end = named
+            municipality = place.municipality.name
+            named_words = r"\W+".join(map(re.escape, topic[start:end]))
+            meaning = re.sub(rf"(?<!\w){named_words}(?!\w)", " ", meaning, flags=re.IGNORECASE)
+            del topic[start:end]
     if parsed.level:
         topic.append("anfänger" if parsed.level == "anfaenger" else parsed.level)
     age = None
     if parsed.age_min is not None:
         age = parsed.age_min
-    meaning = text
     for part in (parsed.place_text, parsed.postcode):
         if part and part not in topic:
             meaning = re.sub(re.escape(part), " ", meaning, flags=re.IGNORECASE)

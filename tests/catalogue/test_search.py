@@ -119,6 +119,28 @@ def test_unknown_place_text_stays_a_topic_word_and_explicit_values_win(session) 
     assert (q.municipality, q.limit) == ("Bohmte", 3)
 
 
+@pytest.mark.parametrize(
+    ("text", "place", "topic"),
+    [
+        ("kita Melle", "Melle", "kita"),
+        ("Quakenbrück deutschkurs", "Quakenbrück", "deutschkurs"),
+        ("deutschkurs bad essen", "Bad Essen", "deutschkurs"),
+        ("ich krieg die formulare vom amt nicht hin, Melle", "Melle", "krieg formulare amt"),
+        ("gesund essen kochen", None, "gesund essen kochen"),  # "Essen" alone is food, not Bad Essen
+        ("deutschkurs os", None, "deutschkurs os"),  # too short a name to take a bare word for it
+        ("deutschkurs meller", None, "deutschkurs meller"),  # no typo matching for bare words
+    ],
+)
+def test_a_place_named_without_preposition_is_the_place(session, text: str, place: str | None, topic: str) -> None:  # type: ignore[no-untyped-def]
+    from catalogue.service import query_from_text
+
+    q = query_from_text(session=session, text=text)
+    assert (q.municipality, q.q) == (place, topic)
+    if place:
+        assert place.split()[-1].lower() not in q.meaning.lower()
+    assert query_from_text(session=session, text=text, municipality="Bohmte").municipality == "Bohmte"
+
+
 def test_time_of_day_is_read_from_the_schedule() -> None:
     from catalogue.columns import time_of_day
 
