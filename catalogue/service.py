@@ -188,8 +188,9 @@ def unknown_share(session: Session, text: str) -> float:
     def known(term: str) -> bool:  # as typed, or a typo of a known word ("krabelgruppe")
         if term in vocab.topical:
             return True
-        found = process.extractOne(term, vocab.topical_terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-        return len(term) >= 4 and found is not None
+        return len(term) >= 4 and bool(
+            process.extractOne(term, vocab.topical_terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        )
 
     return sum(not known(t) for t in typed) / len(typed)
 
