@@ -66,6 +66,10 @@ class ParsedQuery:
     target_groups: list[str] = field(default_factory=list)
     language: str | None = None
     numbers_unexplained: list[str] = field(default_factory=list)
+    # The message without the words that became place, time, day or feature filters, for matching by meaning:
+    # "Alphakurs mit Kinderbetreuung" means the Alphakurs (every result has childcare), not a course with childcare.
+    # Not a search fact, so not in ``filters()``.
+    meaning: str = field(default="", compare=False, repr=False)
 
     def __post_init__(self) -> None:
         # The topic is the joined topic words unless a caller sets it explicitly.
@@ -76,6 +80,8 @@ class ParsedQuery:
         """Only the facts that were said, JSON-ready (for logs, the API and slot values)."""
         out: dict[str, object] = {}
         for f in fields(self):
+            if f.name == "meaning":
+                continue
             value = getattr(self, f.name)
             if value is None or (isinstance(value, list | set) and not value):
                 continue
@@ -157,6 +163,7 @@ def parse(text: str, *, today: dt.date | None = None) -> ParsedQuery:
         target_groups=targets,
         language=language,
         numbers_unexplained=_unexplained_numbers(doc, cues),
+        meaning=_meaning(doc),
     )
 
 
@@ -381,6 +388,7 @@ def _compile(raw: dict[str, Any]) -> _Cues:
         ),
         "bound": rf"(?<!\w)(?:({lo_words})|({hi_words})|({upto_words}))\s({n_bare}){not_unit}({bound_unit})?(\salt\w*)?(\s?\+)?",
         "plus": rf"(?<!\w)({n_bare})\s?\+(?![\w+])",
+        "at": rf"(?<!\w)mit\s({n_bare}){not_unit}({bound_unit})?(\salt\w*)?",
         "u": r"(?<!\w)(ue|u)([0-9]{1,2})(?!\w)",
         "between": rf"(?<!\w)(?:zwischen|von)\s({n_bare})\s(?:und|bis)\s({n_bare}){not_unit}",
         "alter": (
@@ -735,6 +743,16 @@ def _ages(doc: _Doc, cues: _Cues, today: dt.date) -> list[_Age]:
         else:
             found.append(_Age(_BOUND, None, None, n - 1 if hi_word and n >= 1 else n))
 
+    for m, r in doc.find(pat["at"]):
+        n = _number(m.group(1), cues)
+        if n is None or not _valid_age(n):
+            continue
+        # "Umschulung mit 50": an adult's age; "mit 3" may count people or anything else, unless said so.
+        if not (m.group(2) or m.group(3) or 25 <= n <= MAX_AGE or doc.near_before(r.start, cues.age_context)):
+            continue
+        doc.take(r, "age")
+        found.append(_Age(_EXACT, n))
+
     for m, r in doc.find(pat["plus"]):
         n = _number(m.group(1), cues)
         if n is not None and 1 <= n <= MAX_AGE:
@@ -873,7 +891,8 @@ def _phrase_cues(doc: _Doc, cues: _Cues) -> _PhraseFacts:
             continue
         if not doc.free(r) or _cancelled(doc, r, cues):
             continue
-        doc.take(r, kind)
+        # "günstig" is a wish, not a filter: it stays in the meaning (_meaning).
+        doc.take(r, "cheap" if value == "cheap" else kind)
         if kind == "time":
             facts.times.add(value)
         elif kind == "days":
@@ -1002,6 +1021,18 @@ def _topic_words(doc: _Doc, cues: _Cues) -> list[str]:
             flush()
     flush()
     return _unique(out)
+
+
+# Claims that the search applies as filters (or that are no search at all); what is left carries the meaning.
+# Ages stay: "er ist zwei" means a crèche, "mit 55" a second start (measured: out of the meaning, both got worse).
+_FILTER_TAGS = frozenset({"time", "days", "clock", "date", "feature", "postcode", "place", "email", "url", "phone"})
+
+
+def _meaning(doc: _Doc) -> str:
+    kept = [t for i, t in enumerate(doc.tokens) if doc.tags[i] not in _FILTER_TAGS]
+    while kept and kept[0].kind == "punct":  # what stood before a removed contact detail
+        kept.pop(0)
+    return "".join(("" if t.glued and n else " ") + t.raw for n, t in enumerate(kept)).strip()
 
 
 def _unexplained_numbers(doc: _Doc, cues: _Cues) -> list[str]:

@@ -35,6 +35,8 @@ COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dr
 COMMON_MIN_ROWS = 500  # … once they are common enough to cost scanning time
 log = logging.getLogger(__name__)
 TOPICAL_WEIGHT = 2.5  # keywords (index.FIELD_WEIGHTS) and up
+SYNONYM_WEIGHT = 0.9  # a whole-word synonym's weight in catalogue.text.expand (compound parts weigh less)
+ADULT_AGE = 16  # an age below this in a query is a child's, and a course for adults with the child is for parents
 MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
 
 
@@ -185,8 +187,8 @@ def unknown_share(session: Session, text: str) -> float:
         return 1.0
     vocab = _VOCABULARY.get(session)
 
-    def known(term: str) -> bool:  # as typed, or a typo of a known word ("krabelgruppe")
-        if term in vocab.topical:
+    def known(term: str) -> bool:  # as typed, a synonym of it ("werdende" → Geburt), or a typo ("krabelgruppe")
+        if term in vocab.topical or any(w >= SYNONYM_WEIGHT and t in vocab.topical for t, w in expand([term]).items()):
             return True
         return len(term) >= 4 and bool(
             process.extractOne(term, vocab.topical_terms, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
@@ -213,7 +215,11 @@ def _passing(cols: OfferColumns, query: SearchQuery, today: dt.date, exclude: st
         ok &= cols.tagged("language", query.language.lower())
     if query.age is not None:
         age = min(max(query.age, 0), 32766)
-        ok &= (cols.age_min <= age) & (cols.age_max >= age)
+        fits_age = (cols.age_min <= age) & (cols.age_max >= age)
+        if age < ADULT_AGE:
+            # A child's age ("Elternkurs, mein Sohn ist 13") does not rule out the courses for the parents.
+            fits_age |= cols.tagged("target_group", "eltern") & (cols.age_min >= ADULT_AGE)
+        ok &= fits_age
     if query.free:
         ok &= cols.cost == 0
     if query.max_cost_eur is not None:
@@ -478,13 +484,14 @@ def query_from_text(*, session: Session, text: str, **explicit: Any) -> SearchQu
     parsed = parse(text)
     topic = list(parsed.topic_words)
     municipality = None
-    meaning = text
+    meaning = parsed.meaning  # without the words that became filters
     if parsed.place_text and not parsed.postcode:
         found = resolve_place(session=session, text=parsed.place_text)
         if found is not None:
             municipality = found.municipality.name
         else:
             topic.append(parsed.place_text)
+            meaning = f"{meaning} {parsed.place_text}"
     elif not parsed.postcode and not explicit.get("municipality") and not explicit.get("postcode"):
         named = place_named(session=session, words=topic)
         if named is not None:
@@ -498,9 +505,6 @@ def query_from_text(*, session: Session, text: str, **explicit: Any) -> SearchQu
     age = None
     if parsed.age_min is not None:
         age = parsed.age_min
-    for part in (parsed.place_text, parsed.postcode):
-        if part and part not in topic:
-            meaning = re.sub(re.escape(part), " ", meaning, flags=re.IGNORECASE)
     values: dict[str, Any] = {
         "q": " ".join(topic),
         "meaning": " ".join(meaning.split())[:300],

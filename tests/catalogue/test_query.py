@@ -185,6 +185,9 @@ def test_postcode(text: str, postcode: str | None) -> None:
         ("kinder zwischen 3 und 6", (None, 3, 6)),
         ("meine kinder sind 3 und 5", (None, 3, 5)),
         ("pekip für mein baby 10 monate", (0.83, 0, 0)),  # a stated age beats the word "baby"
+        ("umschulung mit 50 noch möglich", (50, 50, 50)),
+        ("mit 67 noch computer lernen", (67, 67, 67)),
+        ("mit 3 jahren in die kita", (3, 3, 3)),
     ],
 )
 def test_age(text: str, expected: tuple[float | None, int | None, int | None]) -> None:
@@ -208,6 +211,9 @@ def test_age(text: str, expected: tuple[float | None, int | None, int | None]) -
         ("deutschkurs 7", ["7"]),
         ("zwischen 3 und 6", ["3", "6"]),
         ("gibt es was für drei", ["drei"]),
+        ("treffen mit 40 teilnehmern", []),
+        ("deutschkurs mit 30 euro", []),
+        ("kurs mit 10", ["10"]),  # ten people, ten euros, ten years: below 25 "mit" alone is no age
     ],
 )
 def test_numbers_that_are_no_age(text: str, unexplained: list[str]) -> None:
@@ -553,3 +559,23 @@ def test_numbers_that_are_no_phone_numbers_keep_their_meaning(text: str, postcod
     q = p(text)
     assert q.postcode == postcode
     assert age(q) == ages
+
+
+# --- the sentence for matching by meaning ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "meaning"),
+    [
+        ("alphakurs mit kinderbetreuung", "alphakurs"),  # every result has childcare: the meaning is the course
+        ("englischkurs abends nach der arbeit in melle", "englischkurs in"),
+        ("deutsch b1 vor ort nicht online", "deutsch b1"),
+        ("pekip 49074 für mein baby", "pekip für mein baby"),  # ages and age words stay: a baby means a lot
+        ("günstiger yogakurs am montag um 18 uhr", "günstiger yogakurs am"),  # "günstig" is a wish, no filter
+        ("meine mail ist a@b.de, suche nachhilfe", "suche nachhilfe"),
+    ],
+)
+def test_meaning_is_the_message_without_its_filters(text: str, meaning: str) -> None:
+    q = p(text)
+    assert q.meaning == meaning
+    assert "meaning" not in q.filters()

@@ -161,7 +161,9 @@ def _reference_passes(offer, query: SearchQuery, exclude: str | None) -> bool:  
         not query.target_group or ("target_group", query.target_group) in tags,
         not query.language or ("language", query.language.lower()) in tags,
         query.age is None
-        or ((offer.age_min is None or offer.age_min <= query.age) and (offer.age_max is None or offer.age_max >= query.age)),
+        or ((offer.age_min is None or offer.age_min <= query.age) and (offer.age_max is None or offer.age_max >= query.age))
+        # a child's age lets through the courses for their parents
+        or (query.age < 16 and ("target_group", "eltern") in tags and offer.age_min is not None and offer.age_min >= 16),
         not query.free or offer.cost_eur == 0,
         query.max_cost_eur is None or offer.cost_eur is None or offer.cost_eur <= query.max_cost_eur,
         query.starting_within_days is None
@@ -267,3 +269,33 @@ def test_an_import_reaches_the_next_search_without_a_restart(database_url) -> No
         with session_scope(database_url) as s:
             s.execute(delete(Offer).where(Offer.source == "nachtrag"))
             bump_catalogue_version(session=s)
+
+
+def test_a_childs_age_keeps_the_courses_for_parents(sample_database_url) -> None:
+    """ "Elternkurs, Kind 13 Jahre": the age is the child's; the parents' courses (from 18) stay results."""
+    from catalogue.service import query_from_text
+    from core.db import read_scope
+
+    with read_scope(sample_database_url) as s:
+        q = query_from_text(session=s, text="elternkurs pubertät kind 13 jahre", municipality="Quakenbrück")
+        assert q.age == 13
+        top = search(session=s, query=q, today=TODAY).hits[:3]
+        assert any("Pubertät" in h.offer.title and "eltern" in h.offer.target_groups for h in top)
+        # an adult's age is the participant's own: a course for 18 and up does not fit a 13-year-old asking
+        # for a youth offer, and a parents' course with a child's age range (Eltern-Kind-Turnen 1–3) not a 5-year-old
+        for hit in search(session=s, query=SearchQuery(q="turnen", age=5, limit=50), today=TODAY).hits:
+            o = hit.offer
+            assert ((o.age_min is None or o.age_min <= 5) and (o.age_max is None or o.age_max >= 5)) or (
+                "eltern" in o.target_groups and (o.age_min or 0) >= 16
+            )
+
+
+def test_a_word_the_catalogue_has_a_synonym_for_is_no_unknown_word(sample_database_url) -> None:
+    """ "werdende Eltern" is searched in the catalogue's words (Geburt) rather than as a need described."""
+    from catalogue.service import unknown_share
+    from core.db import read_scope
+
+    with read_scope(sample_database_url) as s:
+        assert unknown_share(s, "werdende") == 0.0
+        assert unknown_share(s, "krabelgruppe") == 0.0  # a typo of a known word
+        assert unknown_share(s, "versetzung gefährdet") == 1.0
