@@ -254,6 +254,7 @@ class _Cues:
     place_suffix_re: re.Pattern[str]
     language_names: dict[str, str]
     language_re: re.Pattern[str]
+    subject_context: frozenset[str]
     language_word_re: re.Pattern[str]
     fuzzy_vocab: tuple[str, ...]
     fuzzy_known: frozenset[str]
@@ -433,6 +434,7 @@ def _compile(raw: dict[str, Any]) -> _Cues:
         language_re=re.compile(
             rf"(?<!\w)(?:(?:auf|in)(?:\s(?:der|einer))?\s({lang_alt})(?:e|er|en|em)?(?:\ssprache)?|({lang_alt})(?:e|en)?-?sprachig\w*)(?!\w)"
         ),
+        subject_context=_folded_set(raw["subject_context"]),
         language_word_re=re.compile(rf"(?:{lang_alt})(?:e|er|en|em|es)?"),
         fuzzy_vocab=tuple(sorted(fuzzy_vocab)),
         fuzzy_known=frozenset(stop | set(weekday_bases) | set(language_names) | _folded_set(raw["fuzzy_never"])),
@@ -910,6 +912,8 @@ def _phrase_cues(doc: _Doc, cues: _Cues) -> _PhraseFacts:
 def _language(doc: _Doc, cues: _Cues) -> str | None:
     """ "auf Arabisch", "in Türkisch", "arabischsprachig"; a "Deutschkurs" names a subject, not a language."""
     for m, r in doc.find(cues.language_re):
+        if doc.key(r.start) == "in" and doc.near_before(r.start, cues.subject_context):
+            continue  # "Nachhilfe in Englisch": the subject, a topic word
         doc.take(r, "language")
         return cues.language_names[m.group(1) or m.group(2)]
     return None

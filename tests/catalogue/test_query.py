@@ -386,10 +386,16 @@ def test_target_groups(text: str, groups: list[str]) -> None:
         ("auf ukrainisch", "Ukrainisch"),
         ("deutschkurs", None),
         ("englischkurs", None),
+        ("beratung in türkisch", "Türkisch"),
+        ("nachhilfe in englisch", None),  # the subject: a topic word
+        ("meine tochter braucht hilfe in deutsch", None),
     ],
 )
 def test_language(text: str, language: str | None) -> None:
-    assert p(text).language == language
+    q = p(text)
+    assert q.language == language
+    if language is None and " in " in text:
+        assert text.split()[-1] in q.topic_words
 
 
 # --- whole messages --------------------------------------------------------------------------------
