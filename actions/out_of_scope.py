@@ -2,7 +2,8 @@
 what the assistant can do instead.
 
 The engine's out-of-scope reading is not the last word: a message that names an offer of the catalogue
-("ICH BRAUCHE EINEN STAPLERSCHEIN IN WALLENHORST!!!") is searched, and a wish to delete the chat ("loesch alles
+("ICH BRAUCHE EINEN STAPLERSCHEIN IN WALLENHORST!!!") or states a need the Bildungsbüros know ("ich sitze den
+ganzen Tag allein mit meiner Kleinen zuhause") is searched, and a wish to delete the chat ("loesch alles
 was ich geschrieben hab") gets the delete prompt — unless a county service is the right address ("Führerschein"
 goes to the Straßenverkehrsamt)."""
 
@@ -19,6 +20,7 @@ from actions.base import MessagesAction, latest_text
 from actions.funding import follow_up_in_context
 from actions.privacy import delete_wished
 from actions.search_offers import REFINEMENT_SLOTS
+from catalogue.needs import topic_of
 from catalogue.query import offer_words, parse
 from catalogue.text import fold
 from core.i18n import N_
@@ -65,11 +67,12 @@ def rescued_search(text: str) -> dict[str, Any] | None:
     if referral(text) is not None:
         return None
     parsed = parse(text)
-    named = offer_words(parsed.topic_words)
-    if not named:
+    # An offer's name, or the need a story states ("unser Baby schreit jede Nacht stundenlang": Schreibaby-Beratung).
+    topic = " ".join(offer_words(parsed.topic_words)) or topic_of(parsed.meaning)
+    if not topic:
         return None
     slots: dict[str, Any] = {name: None for name in REFINEMENT_SLOTS}
-    slots["topic"] = " ".join(named)
+    slots["topic"] = topic
     if parsed.place_text or parsed.postcode:  # else a place said earlier stays
         slots.update(municipality=parsed.place_text, postcode=parsed.postcode)
     return slots

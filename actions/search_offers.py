@@ -18,6 +18,7 @@ from actions.callback import wants_call_back
 from actions.funding import FUNDING_WORDS, funding_answer
 from actions.offer_search import COUNSELLOR_BUTTON, refinement_from_text, run_search, slots_of
 from actions.office_info import OFFICE_ASKED, office_answer
+from catalogue.needs import topic_of
 from catalogue.query import ParsedQuery, is_filler, merge, offer_words, parse
 from catalogue.text import fold
 from core.i18n import N_, message, t
@@ -44,7 +45,8 @@ def read_message(text: str, slots: dict[str, Any], *, new_search: bool, entity_v
     # What the parser calls the topic, less what the engine already took as a place, age or group.
     taken = {w for value in entity_values for w in fold(value).split()}
     own_words = [w for w in parsed.topic_words if fold(w) not in taken]
-    if len(own_words) > MAX_OWN_TOPIC_WORDS:
+    story = len(own_words) > MAX_OWN_TOPIC_WORDS
+    if story:
         own_words = offer_words(own_words)[:MAX_OWN_TOPIC_WORDS]  # a story: only what names an offer
     own_topic = " ".join(own_words) or None
     if topic and is_filler(str(topic)):
@@ -52,6 +54,10 @@ def read_message(text: str, slots: dict[str, Any], *, new_search: bool, entity_v
         changes["topic"] = own_topic
     elif not topic and own_topic and not is_filler(own_topic) and len(own_topic.split()) <= MAX_OWN_TOPIC_WORDS:
         changes["topic"] = own_topic  # "eltern kind gruppe fuerstenau": the engine missed the topic
+    elif not topic and story and own_topic is None and (need_topic := topic_of(parsed.meaning)):
+        # "unser Baby schreit jede Nacht stundenlang": no word names an offer, but the story states a need the
+        # Bildungsbüros know; its name becomes the topic, shown to the citizen ("Schreibaby-Beratung").
+        changes["topic"] = need_topic
     if parsed.age_min is not None and not _engine_age_fits(slots.get("age"), parsed):
         changes["age"] = float(parsed.age_min)  # "10 Monate" is 0, "3. Klasse" is 8: not 10 and not 3
     postcode = str(slots.get("postcode") or "")

@@ -273,10 +273,16 @@ def test_out_of_scope_is_not_the_last_word() -> None:
     slots = {e["name"]: e["value"] for e in shouted if e.get("event") == "slot"}
     assert slots["topic"] == "staplerschein" and slots["municipality"] == "wallenhorst" and slots["free"] is None
     assert shouted[-1] == {"event": "followup", "name": "action_search_offers", "timestamp": None}
+    # A story that names no offer but states a need is searched for the need.
+    story = events("ich sitze den ganzen tag allein zuhause mit meiner kleinen und kenne niemanden hier in bramsche")
+    slots = {e["name"]: e["value"] for e in story if e.get("event") == "slot"}
+    assert (slots["topic"], slots["municipality"]) == ("Krabbelgruppe", "bramsche")
+    assert story[-1]["name"] == "action_search_offers"
     deleting = events("loesch alles was ich geschrieben hab")
     assert [e.get("name") for e in deleting] == ["utter_ask_delete"]
     # A county service is the right address, or nothing names an offer: the out-of-scope answer as before.
-    for text in ("kann ich hier meinen führerschein machen", "wie wird das wetter morgen", "ich lösche gleich die app"):
+    for text in ("kann ich hier meinen führerschein machen", "wie wird das wetter morgen", "ich lösche gleich die app",
+                 "mein hund bellt den ganzen tag und die nachbarn beschweren sich ständig bei uns"):  # fmt: skip
         [said] = [e["said"] for e in events(text) if "said" in e]
         assert said["text"].startswith("Dabei kann ich leider nicht helfen."), text
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from actions.offer_detail import ActionOfferDetail
 from actions.offer_facts import Card, aspects, which
 from actions.search_offers import ActionSearchOffers, read_message
@@ -169,6 +171,21 @@ def test_a_long_story_yields_the_offer_it_names() -> None:
              "nach melle gezogen, ich würde gern einen deutschkurs machen, am besten vormittags")  # fmt: skip
     changes = read_message(story, {"municipality": "Melle"}, new_search=False, entity_values=("Melle", "melle"))
     assert changes["topic"] == "deutschkurs" and changes["search_filters"]["times_of_day"] == ["vormittags"]
+
+
+@pytest.mark.parametrize(
+    ("story", "topic"),
+    [
+        ("unser baby schreit jede nacht stundenlang und wir sind völlig fertig", "Schreibaby-Beratung"),
+        ("ich sitze den ganzen tag allein zuhause mit meiner kleinen und kenne niemanden", "Krabbelgruppe"),
+        # no need, or none sure enough to name: the chat asks what the citizen is looking for
+        ("meine nachbarin meinte gestern beim bäcker ich solle hier nach dem wetterbericht fragen", None),
+        ("mein hund bellt den ganzen tag und die nachbarn beschweren sich ständig bei uns", None),
+    ],
+)
+def test_a_story_naming_no_offer_is_searched_by_the_need_it_states(story: str, topic: str | None) -> None:
+    """No word of the story names an offer; the need it states gives the topic the chat shows and searches."""
+    assert read_message(story, {}, new_search=False).get("topic") == topic
 
 
 def test_a_filler_tagged_as_topic_next_to_the_real_one_is_ignored() -> None:

@@ -36,10 +36,12 @@ class CountingModel:
 GOOD = """
 needs:
 - id: nachhilfe
+  topic: Nachhilfe
   search: Nachhilfe Lernförderung
   categories: [schule]
   examples: [mein kind kommt in mathe nicht mit, schlechte noten]
 - id: stapler
+  topic: Staplerschein
   search: Staplerschein
   categories: [weiterbildung]
   examples: [gabelstapler fahren lernen]
@@ -52,18 +54,20 @@ def test_a_good_file_parses() -> None:
     assert [n.id for n in parsed.needs] == ["nachhilfe", "stapler"]
     assert parsed.needs[0].examples == ("mein kind kommt in mathe nicht mit", "schlechte noten")
     assert parsed.not_needs == ("danke",)
+    assert parsed.needs[1].topic == "Staplerschein"
 
 
 @pytest.mark.parametrize(
     ("entry", "reason"),
     [
-        ("- {id: a, search: x, categories: [schule], examples: [y], note: z}", "id, search, categories and examples"),
-        ("- {id: a, search: x, categories: [schule], examples: [y]}\n" * 2, "not unique"),
-        ("- {id: a, search: '', categories: [schule], examples: [y]}", "search words missing"),
-        ("- {id: a, search: x, categories: [kochen], examples: [y]}", "categories must be among"),
-        ("- {id: a, search: x, categories: [schule], examples: []}", "examples missing"),
-        ("- {id: a, search: x, categories: [schule], examples: ['  ']}", "examples missing"),
-        ("- just a line", "id, search, categories and examples"),
+        ("- {id: a, topic: t, search: x, categories: [schule], examples: [y], note: z}", "id, topic, search, categories"),
+        ("- {id: a, topic: t, search: x, categories: [schule], examples: [y]}\n" * 2, "not unique"),
+        ("- {id: a, search: x, categories: [schule], examples: [y]}", "topic missing"),
+        ("- {id: a, topic: t, search: '', categories: [schule], examples: [y]}", "search words missing"),
+        ("- {id: a, topic: t, search: x, categories: [kochen], examples: [y]}", "categories must be among"),
+        ("- {id: a, topic: t, search: x, categories: [schule], examples: []}", "examples missing"),
+        ("- {id: a, topic: t, search: x, categories: [schule], examples: ['  ']}", "examples missing"),
+        ("- just a line", "id, topic, search, categories"),
     ],
 )
 def test_a_broken_entry_is_named_with_its_reason(entry: str, reason: str) -> None:
