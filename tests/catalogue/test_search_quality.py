@@ -12,13 +12,16 @@ from tests.catalogue.search_quality import HELD_OUT, UNMET, evaluate, load_cases
 # meaning weighs more (share 0.65, sharpness 3, faint leads count beside known words), fathers' words stay topic
 # words and spaCy's stop words are fillers 0.780 / 0.808; a fair word match is kept 0.782 / 0.808.
 # needs in citizens' words (catalogue/data/needs.yml, catalogue.needs): 0.873 / 0.891 (paraphrases 0.257 → 0.755).
-# The issue's aims (0.95 / 0.90) are not met: a quarter of the colloquial paraphrases still fail.
-PRECISION_AT_3_FLOOR = 0.87
-FIRST_RIGHT_FLOOR = 0.89
+# The meaning without the filter words, a child's age keeping the parents' courses, "mit 50" as an age and
+# synonym-known words as known: 0.895 / 0.914.
+# The aim for precision@3 (0.95) is not met: a quarter of the colloquial paraphrases still fail.
+PRECISION_AT_3_FLOOR = 0.89
+FIRST_RIGHT_FLOOR = 0.91
 # The held-out set (written without sight of needs.yml or the labelled set): before the needs 0.407 / 0.400,
-# with them 0.683 / 0.722. Its floor guards against tuning that only fits the labelled set.
-HELD_OUT_PRECISION_AT_3_FLOOR = 0.68
-HELD_OUT_FIRST_RIGHT_FLOOR = 0.72
+# with them 0.683 / 0.722, with the changes above 0.704 / 0.733. Its floor guards against tuning that only fits
+# the labelled set.
+HELD_OUT_PRECISION_AT_3_FLOOR = 0.70
+HELD_OUT_FIRST_RIGHT_FLOOR = 0.73
 # Least queries per kind the set must keep (issue #11 item 5).
 MIN_PER_KIND = {"paraphrase": 60, "age": 40, "target": 30, "time_feature": 30, "refine": 30}
 
