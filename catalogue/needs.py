@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from catalogue import semantic
 from catalogue.models import CATEGORIES
 from catalogue.semantic import DIM, Embedder, embedder
 from catalogue.text import DATA
@@ -208,8 +209,8 @@ def index(*, wait: bool = True) -> NeedIndex | None:
 
 
 def recognise(text: str) -> NeedMatch | None:
-    """The need a citizen's sentence states, if any."""
-    if not text.strip():
+    """The need a citizen's sentence states, if any (none with the semantic model switched off)."""
+    if not text.strip() or not semantic.enabled():
         return None
     built = index(wait=False)
     if built is None:
@@ -223,9 +224,5 @@ def recognise(text: str) -> NeedMatch | None:
 def topic_of(text: str) -> str | None:
     """What to search for when a citizen only told a story ("unser Baby schreit stundenlang"): the topic of the need
     the story states, or None (no need stands out, or the semantic model is switched off)."""
-    from catalogue import semantic
-
-    if not semantic.enabled():
-        return None
     found = recognise(text)
     return found.need.topic if found is not None and found.similarity >= STORY_MIN_SIMILARITY else None

@@ -25,7 +25,7 @@ from catalogue import needs, semantic
 from catalogue.columns import TIMES_OF_DAY, OfferColumns, day_number, offer_columns, weekday_bits
 from catalogue.models import Offer, OfferTermSet
 from catalogue.places import NotFoundError, Place, distances_km, place_or_raise
-from catalogue.text import expand, fold, terms
+from catalogue.text import SYNONYM_WEIGHT, expand, fold, terms
 from catalogue.versioned import PerCatalogueVersion
 
 ONLINE_DISTANCE_KM = 10.0  # how far away an online offer "feels" when ranked against venues
@@ -35,7 +35,6 @@ COMMON_SHARE = 0.10  # derived query terms found in more offers than this are dr
 COMMON_MIN_ROWS = 500  # … once they are common enough to cost scanning time
 log = logging.getLogger(__name__)
 TOPICAL_WEIGHT = 2.5  # keywords (index.FIELD_WEIGHTS) and up
-SYNONYM_WEIGHT = 0.9  # a whole-word synonym's weight in catalogue.text.expand (compound parts weigh less)
 ADULT_AGE = 16  # an age below this in a query is a child's, and a course for adults with the child is for parents
 MIN_RELEVANCE = 0.25  # below this share of the best match a hit is noise ("Elternkurs" for "Deutschkurs")
 
@@ -298,7 +297,7 @@ def search(*, session: Session, query: SearchQuery, today: dt.date | None = None
     # A need the Bildungsbüros know, described in words the catalogue does not use, is searched with the need's
     # words and meaning too, the more the fewer of the citizen's words the offers have ("Versetzung gefährdet"
     # → Nachhilfe, Lernförderung); a query in the catalogue's own words stays as it is (catalogue/README.md).
-    need = needs.recognise(said) if said and semantic.enabled() else None
+    need = needs.recognise(said) if said else None
     share = unknown_share(session, query.q) if need is not None else 0.0
     if share == 0:
         need = None

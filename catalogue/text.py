@@ -375,8 +375,11 @@ def terms(text: str, *, drop_fillers: bool = False) -> list[str]:
     return out
 
 
+SYNONYM_WEIGHT = 0.9  # a whole-word synonym's weight in ``expand`` (compound parts weigh 0.6, their synonyms 0.5)
+
+
 def expand(term_list: Iterable[str]) -> dict[str, float]:
-    """Each term with its compound parts (0.6) and synonyms (0.9): the query side of matching."""
+    """Each term with its compound parts (0.6) and synonyms (SYNONYM_WEIGHT): the query side of matching."""
     weights: dict[str, float] = {}
 
     def put(t: str, w: float) -> None:
@@ -392,7 +395,7 @@ def expand(term_list: Iterable[str]) -> dict[str, float]:
 
     for t in term_list:
         put(t, 1.0)
-        put_synonyms(t, 0.9)
+        put_synonyms(t, SYNONYM_WEIGHT)
         for part in split_compound(t):
             put(part, 0.6)
             put_synonyms(part, 0.5)

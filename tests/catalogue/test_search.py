@@ -281,8 +281,8 @@ def test_a_childs_age_keeps_the_courses_for_parents(sample_database_url) -> None
         assert q.age == 13
         top = search(session=s, query=q, today=TODAY).hits[:3]
         assert any("Pubertät" in h.offer.title and "eltern" in h.offer.target_groups for h in top)
-        # an adult's age is the participant's own: a course for 18 and up does not fit a 13-year-old asking
-        # for a youth offer, and a parents' course with a child's age range (Eltern-Kind-Turnen 1–3) not a 5-year-old
+        # only the parents' own courses pass besides the fitting ones: a parents' course with a child's age range
+        # (Eltern-Kind-Turnen 1–3) stays out for a 5-year-old
         for hit in search(session=s, query=SearchQuery(q="turnen", age=5, limit=50), today=TODAY).hits:
             o = hit.offer
             assert ((o.age_min is None or o.age_min <= 5) and (o.age_max is None or o.age_max >= 5)) or (
